@@ -1,0 +1,8 @@
+// galois: everything public, in one include.
+#ifndef GALOIS_GALOIS_H
+#define GALOIS_GALOIS_H
+
+#include <galois/common.h>
+#include <galois/srtp.h>
+
+#endif  // GALOIS_GALOIS_H

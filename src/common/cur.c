@@ -1,0 +1,163 @@
+// The cursor: the only code that does pointer arithmetic on untrusted lengths.
+#include <string.h>
+
+#include "internal.h"
+
+void galois_cur_init(struct galois_cur *c, const uint8_t *p, size_t len)
+{
+    c->p = p;
+    c->len = p == NULL ? 0 : len;
+}
+
+size_t galois_cur_len(const struct galois_cur *c)
+{
+    return c->len;
+}
+
+const uint8_t *galois_cur_data(const struct galois_cur *c)
+{
+    return c->p;
+}
+
+bool galois_cur_skip(struct galois_cur *c, size_t n)
+{
+    if (n > c->len) {
+        return false;
+    }
+    c->p += n;
+    c->len -= n;
+    return true;
+}
+
+bool galois_cur_u8(struct galois_cur *c, uint8_t *out)
+{
+    if (c->len < 1) {
+        return false;
+    }
+    *out = c->p[0];
+    return galois_cur_skip(c, 1);
+}
+
+bool galois_cur_u16(struct galois_cur *c, uint16_t *out)
+{
+    if (c->len < 2) {
+        return false;
+    }
+    *out = (uint16_t)((c->p[0] << 8) | c->p[1]);
+    return galois_cur_skip(c, 2);
+}
+
+bool galois_cur_u32(struct galois_cur *c, uint32_t *out)
+{
+    if (c->len < 4) {
+        return false;
+    }
+    *out = galois_get_u32(c->p);
+    return galois_cur_skip(c, 4);
+}
+
+bool galois_cur_copy(struct galois_cur *c, uint8_t *out, size_t n)
+{
+    if (n > c->len) {
+        return false;
+    }
+    if (n > 0) {
+        memcpy(out, c->p, n);
+    }
+    return galois_cur_skip(c, n);
+}
+
+bool galois_cur_take(struct galois_cur *c, struct galois_cur *out, size_t n)
+{
+    if (n > c->len) {
+        return false;
+    }
+    out->p = c->p;
+    out->len = n;
+    return galois_cur_skip(c, n);
+}
+
+bool galois_cur_take_tail(struct galois_cur *c, struct galois_cur *out, size_t n)
+{
+    if (n > c->len) {
+        return false;
+    }
+    c->len -= n;
+    out->p = c->p + c->len;
+    out->len = n;
+    return true;
+}
+
+bool galois_cur_peek_u8(const struct galois_cur *c, size_t off, uint8_t *out)
+{
+    if (off >= c->len) {
+        return false;
+    }
+    *out = c->p[off];
+    return true;
+}
+
+size_t galois_cur_offset(const struct galois_cur *outer, const struct galois_cur *inner)
+{
+    GALOIS_CHECK(inner->p >= outer->p && (size_t)(inner->p - outer->p) <= outer->len);
+    return (size_t)(inner->p - outer->p);
+}
+
+bool galois_cur_lit(struct galois_cur *c, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (n > c->len || memcmp(c->p, lit, n) != 0) {
+        return false;
+    }
+    return galois_cur_skip(c, n);
+}
+
+static bool take_until(struct galois_cur *c, struct galois_cur *out, const char *stops,
+                       size_t num_stops, size_t max_len)
+{
+    size_t n = 0;
+    while (n < c->len && memchr(stops, c->p[n], num_stops) == NULL) {
+        n++;
+    }
+    if (n == 0 || n > max_len) {
+        return false;
+    }
+    return galois_cur_take(c, out, n);
+}
+
+bool galois_cur_until(struct galois_cur *c, struct galois_cur *out, uint8_t stop, size_t max_len)
+{
+    char stops[1] = {(char)stop};
+    return take_until(c, out, stops, 1, max_len);
+}
+
+bool galois_cur_until_any(struct galois_cur *c, struct galois_cur *out, const char *stops,
+                          size_t max_len)
+{
+    return take_until(c, out, stops, strlen(stops), max_len);
+}
+
+bool galois_cur_u64_dec(struct galois_cur *c, uint64_t *out, uint64_t max)
+{
+    uint64_t v = 0;
+    size_t n = 0;
+    while (n < c->len && n < 20 && c->p[n] >= '0' && c->p[n] <= '9') {
+        uint64_t d = (uint64_t)(c->p[n] - '0');
+        if (d > max || v > (max - d) / 10) {
+            return false;
+        }
+        v = v * 10 + d;
+        n++;
+    }
+    if (n == 0) {
+        return false;
+    }
+    *out = v;
+    return galois_cur_skip(c, n);
+}
+
+bool galois_cur_eq(const struct galois_cur *c, const char *s)
+{
+    size_t n = strlen(s);
+    return n == c->len && (n == 0 || memcmp(c->p, s, n) == 0);
+}

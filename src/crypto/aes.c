@@ -1,0 +1,262 @@
+// AES-CTR and AES-GCM on OpenSSL EVP, one reused context per object.
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+#include "../common/internal.h"
+#include "internal.h"
+
+// Packets up to this size take the AES-ECB path: the counter blocks are built here and
+// encrypted with one EVP call on a context that needs no per-packet IV set-up, which saves
+// OpenSSL's per-call parameter handling on the short packets voice media is made of.
+enum { ECB_MAX_LEN = 512 };
+
+struct galois_aes_ctr {
+    EVP_CIPHER_CTX *ctr;  // owned: AES-CTR, IV reset per packet
+    EVP_CIPHER_CTX *ecb;  // owned: AES-ECB over counter blocks, for short packets
+};
+
+struct galois_aes_gcm {
+    EVP_CIPHER_CTX *ctx;  // owned
+    size_t tag_len;
+};
+
+static const char *ctr_name(size_t key_len)
+{
+    switch (key_len) {
+        case 16:
+            return "AES-128-CTR";
+        case 24:
+            return "AES-192-CTR";
+        case 32:
+            return "AES-256-CTR";
+        default:
+            return NULL;
+    }
+}
+
+static const char *ecb_name(size_t key_len)
+{
+    switch (key_len) {
+        case 16:
+            return "AES-128-ECB";
+        case 24:
+            return "AES-192-ECB";
+        case 32:
+            return "AES-256-ECB";
+        default:
+            return NULL;
+    }
+}
+
+static const char *gcm_name(size_t key_len)
+{
+    switch (key_len) {
+        case 16:
+            return "AES-128-GCM";
+        case 32:
+            return "AES-256-GCM";
+        default:
+            return NULL;
+    }
+}
+
+// new_cipher fetches `name` and makes a context keyed with `key` for encryption.
+static EVP_CIPHER_CTX *new_cipher(const char *name, const uint8_t *key, bool padding_off)
+{
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, name, NULL);
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    if (cipher == NULL || ctx == NULL || EVP_EncryptInit_ex2(ctx, cipher, key, NULL, NULL) != 1 ||
+        (padding_off && EVP_CIPHER_CTX_set_padding(ctx, 0) != 1)) {
+        EVP_CIPHER_CTX_free(ctx);
+        ctx = NULL;
+    }
+    EVP_CIPHER_free(cipher);  // the context keeps its own reference
+    return ctx;
+}
+
+galois_err galois_aes_ctr_new(struct galois_aes_ctr **out, const uint8_t *key, size_t key_len)
+{
+    *out = NULL;
+    if (ctr_name(key_len) == NULL) {
+        return GALOIS_ERR_INVALID;
+    }
+    struct galois_aes_ctr *c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        return GALOIS_ERR_NOMEM;
+    }
+    ERR_set_mark();
+    c->ctr = new_cipher(ctr_name(key_len), key, false);
+    c->ecb = new_cipher(ecb_name(key_len), key, true);
+    if (c->ctr == NULL || c->ecb == NULL) {
+        ERR_pop_to_mark();
+        galois_aes_ctr_free(c);
+        return GALOIS_ERR_CRYPTO;
+    }
+    ERR_clear_last_mark();
+    *out = c;
+    return GALOIS_ERR_OK;
+}
+
+void galois_aes_ctr_free(struct galois_aes_ctr *ctr)
+{
+    if (ctr == NULL) {
+        return;
+    }
+    EVP_CIPHER_CTX_free(ctr->ctr);  // OpenSSL cleanses the key schedule
+    EVP_CIPHER_CTX_free(ctr->ecb);
+    free(ctr);
+}
+
+// ecb_xor builds the counter blocks iv, iv+1, ... (RFC 3711 §4.1.1: the low 16 bits count
+// blocks) and XORs their encryption into `in`.
+static galois_err ecb_xor(EVP_CIPHER_CTX *ecb, uint8_t *out, const uint8_t *in, size_t len,
+                          const uint8_t iv[GALOIS_AES_BLOCK])
+{
+    uint8_t blocks[ECB_MAX_LEN];
+    size_t num_blocks = (len + GALOIS_AES_BLOCK - 1) / GALOIS_AES_BLOCK;
+    uint64_t hi = 0;
+    uint64_t lo = 0;
+    for (size_t i = 0; i < 8; i++) {
+        hi = (hi << 8) | iv[i];
+        lo = (lo << 8) | iv[8 + i];
+    }
+    for (size_t b = 0; b < num_blocks; b++) {
+        uint8_t *blk = blocks + b * GALOIS_AES_BLOCK;
+        uint64_t l = lo + b;
+        uint64_t h = hi + (l < lo ? 1u : 0u);  // carry across the full 128 bits, as CTR does
+        for (size_t i = 0; i < 8; i++) {
+            blk[7 - i] = (uint8_t)(h >> (8 * i));
+            blk[15 - i] = (uint8_t)(l >> (8 * i));
+        }
+    }
+    int n = 0;
+    size_t blocks_len = num_blocks * GALOIS_AES_BLOCK;
+    if (EVP_EncryptUpdate(ecb, blocks, &n, blocks, (int)blocks_len) != 1 ||
+        (size_t)n != blocks_len) {
+        galois_secure_zero(blocks, sizeof(blocks));
+        return GALOIS_ERR_CRYPTO;
+    }
+    for (size_t i = 0; i < len; i++) {
+        out[i] = in[i] ^ blocks[i];
+    }
+    galois_secure_zero(blocks, blocks_len);
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_aes_ctr_xor(struct galois_aes_ctr *ctr, uint8_t *out, const uint8_t *in,
+                              size_t len, const uint8_t iv[GALOIS_AES_BLOCK])
+{
+    if (len == 0) {
+        return GALOIS_ERR_OK;
+    }
+    if (len <= ECB_MAX_LEN) {
+        return ecb_xor(ctr->ecb, out, in, len, iv);
+    }
+    int n = 0;
+    if (len > INT32_MAX || EVP_EncryptInit_ex2(ctr->ctr, NULL, NULL, iv, NULL) != 1 ||
+        EVP_EncryptUpdate(ctr->ctr, out, &n, in, (int)len) != 1 || (size_t)n != len) {
+        return GALOIS_ERR_CRYPTO;
+    }
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_aes_keystream(uint8_t *out, size_t len, const uint8_t *key, size_t key_len,
+                                const uint8_t iv[GALOIS_AES_BLOCK])
+{
+    struct galois_aes_ctr *ctr = NULL;
+    GALOIS_TRY(galois_aes_ctr_new(&ctr, key, key_len));
+    memset(out, 0, len);
+    galois_err err = galois_aes_ctr_xor(ctr, out, out, len, iv);
+    galois_aes_ctr_free(ctr);
+    return err;
+}
+
+galois_err galois_aes_gcm_new(struct galois_aes_gcm **out, const uint8_t *key, size_t key_len,
+                              size_t tag_len)
+{
+    *out = NULL;
+    if (gcm_name(key_len) == NULL || tag_len < 8 || tag_len > 16) {
+        return GALOIS_ERR_INVALID;
+    }
+    struct galois_aes_gcm *g = calloc(1, sizeof(*g));
+    if (g == NULL) {
+        return GALOIS_ERR_NOMEM;
+    }
+    g->tag_len = tag_len;
+    ERR_set_mark();
+    g->ctx = new_cipher(gcm_name(key_len), key, false);
+    if (g->ctx == NULL) {
+        ERR_pop_to_mark();
+        galois_aes_gcm_free(g);
+        return GALOIS_ERR_CRYPTO;
+    }
+    ERR_clear_last_mark();
+    *out = g;
+    return GALOIS_ERR_OK;
+}
+
+void galois_aes_gcm_free(struct galois_aes_gcm *gcm)
+{
+    if (gcm == NULL) {
+        return;
+    }
+    EVP_CIPHER_CTX_free(gcm->ctx);
+    free(gcm);
+}
+
+// add_aad feeds both pieces of `aad` to a GCM context after its IV is set.
+static bool add_aad(EVP_CIPHER_CTX *ctx, const struct galois_aad *aad)
+{
+    int n = 0;
+    return aad->a_len <= INT32_MAX && aad->b_len <= INT32_MAX &&
+           EVP_CipherUpdate(ctx, NULL, &n, aad->a, (int)aad->a_len) == 1 &&
+           (aad->b_len == 0 || EVP_CipherUpdate(ctx, NULL, &n, aad->b, (int)aad->b_len) == 1);
+}
+
+galois_err galois_aes_gcm_seal(struct galois_aes_gcm *gcm, uint8_t *out, uint8_t *tag,
+                               const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
+                               const uint8_t *in, size_t len)
+{
+    EVP_CIPHER_CTX *ctx = gcm->ctx;
+    int n = 0;
+    if (len > INT32_MAX || EVP_EncryptInit_ex2(ctx, NULL, NULL, iv, NULL) != 1 ||
+        !add_aad(ctx, aad) ||
+        (len > 0 && EVP_EncryptUpdate(ctx, out, &n, in, (int)len) != 1) ||
+        EVP_EncryptFinal_ex(ctx, out + len, &n) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, (int)gcm->tag_len, tag) != 1) {
+        return GALOIS_ERR_CRYPTO;
+    }
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_aes_gcm_open(struct galois_aes_gcm *gcm, uint8_t *out,
+                               const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
+                               const uint8_t *in, size_t len, const uint8_t *tag)
+{
+    EVP_CIPHER_CTX *ctx = gcm->ctx;
+    uint8_t tag_copy[16];
+    memcpy(tag_copy, tag, gcm->tag_len);  // `tag` may sit in the buffer being decrypted into
+    int n = 0;
+    if (len > INT32_MAX || EVP_DecryptInit_ex2(ctx, NULL, NULL, iv, NULL) != 1 ||
+        !add_aad(ctx, aad) ||
+        (len > 0 && EVP_DecryptUpdate(ctx, out, &n, in, (int)len) != 1) ||
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int)gcm->tag_len, tag_copy) != 1) {
+        return GALOIS_ERR_CRYPTO;
+    }
+    // OpenSSL compares the tag with CRYPTO_memcmp inside the final call.
+    ERR_set_mark();
+    if (EVP_DecryptFinal_ex(ctx, out + len, &n) != 1) {
+        ERR_pop_to_mark();
+        galois_secure_zero(out, len);
+        return GALOIS_ERR_AUTH;
+    }
+    ERR_clear_last_mark();
+    return GALOIS_ERR_OK;
+}
+
+bool galois_ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
+{
+    return CRYPTO_memcmp(a, b, len) == 0;
+}

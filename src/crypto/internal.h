@@ -1,0 +1,72 @@
+// The crypto seam: the only place galois reaches libcrypto for ciphers, MACs and randomness.
+// Each object owns one reused OpenSSL context, created with its key in _new and freed in _free;
+// the per-packet calls only reset the IV and never allocate. Keys are wiped on free.
+#ifndef GALOIS_SRC_CRYPTO_INTERNAL_H
+#define GALOIS_SRC_CRYPTO_INTERNAL_H
+
+#include <galois/common.h>
+
+enum {
+    GALOIS_AES_BLOCK = 16,
+    GALOIS_GCM_IV_LEN = 12,
+    GALOIS_SHA1_LEN = 20,
+};
+
+// galois_aes_ctr: AES-128/192/256 in counter mode (RFC 3711 §4.1.1) under a fixed key.
+struct galois_aes_ctr;
+GALOIS_MUST_CHECK galois_err galois_aes_ctr_new(struct galois_aes_ctr **out, const uint8_t *key,
+                                                size_t key_len);
+void galois_aes_ctr_free(struct galois_aes_ctr *ctr);
+// galois_aes_ctr_xor XORs `len` bytes of keystream, starting at counter block `iv`, into `in`
+// and writes `out` (which may equal `in`).
+GALOIS_MUST_CHECK galois_err galois_aes_ctr_xor(struct galois_aes_ctr *ctr, uint8_t *out,
+                                                const uint8_t *in, size_t len,
+                                                const uint8_t iv[GALOIS_AES_BLOCK]);
+
+// galois_aes_gcm: AES-GCM with a 12-byte IV and a tag of 8..16 bytes under a fixed key.
+struct galois_aes_gcm;
+GALOIS_MUST_CHECK galois_err galois_aes_gcm_new(struct galois_aes_gcm **out, const uint8_t *key,
+                                                size_t key_len, size_t tag_len);
+void galois_aes_gcm_free(struct galois_aes_gcm *gcm);
+// galois_aad is associated data in up to two pieces (SRTCP's AAD ends with the E||index word,
+// which does not follow the header in the packet). `b` may be NULL with `b_len` 0.
+struct galois_aad {
+    const uint8_t *a;
+    size_t a_len;
+    const uint8_t *b;
+    size_t b_len;
+};
+
+// galois_aes_gcm_seal encrypts `len` bytes `in` to `out` (may equal `in`) authenticating `aad`
+// too, and writes the tag to `tag`.
+GALOIS_MUST_CHECK galois_err galois_aes_gcm_seal(struct galois_aes_gcm *gcm, uint8_t *out,
+                                                 uint8_t *tag, const uint8_t iv[GALOIS_GCM_IV_LEN],
+                                                 const struct galois_aad *aad, const uint8_t *in,
+                                                 size_t len);
+// galois_aes_gcm_open decrypts and checks `tag` in constant time; GALOIS_ERR_AUTH on mismatch,
+// in which case `out` is wiped.
+GALOIS_MUST_CHECK galois_err galois_aes_gcm_open(struct galois_aes_gcm *gcm, uint8_t *out,
+                                                 const uint8_t iv[GALOIS_GCM_IV_LEN],
+                                                 const struct galois_aad *aad, const uint8_t *in,
+                                                 size_t len, const uint8_t *tag);
+
+// galois_hmac_sha1: HMAC-SHA1 under a fixed key, computed over the concatenation of two
+// pieces (an SRTP packet and its ROC) without copying them together.
+struct galois_hmac_sha1;
+GALOIS_MUST_CHECK galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out,
+                                                  const uint8_t *key, size_t key_len);
+void galois_hmac_sha1_free(struct galois_hmac_sha1 *h);
+GALOIS_MUST_CHECK galois_err galois_hmac_sha1(struct galois_hmac_sha1 *h,
+                                              uint8_t out[GALOIS_SHA1_LEN], const uint8_t *a,
+                                              size_t a_len, const uint8_t *b, size_t b_len);
+
+// galois_ct_equal compares `len` bytes in constant time.
+bool galois_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
+
+// galois_aes_keystream writes `len` bytes of AES-CTR keystream from counter block `iv` with a
+// one-shot context: for key derivation only, never per packet.
+GALOIS_MUST_CHECK galois_err galois_aes_keystream(uint8_t *out, size_t len, const uint8_t *key,
+                                                  size_t key_len,
+                                                  const uint8_t iv[GALOIS_AES_BLOCK]);
+
+#endif  // GALOIS_SRC_CRYPTO_INTERNAL_H

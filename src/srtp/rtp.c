@@ -1,0 +1,253 @@
+// SRTP: protect and unprotect RTP packets (RFC 3711 §3-4, RFC 7714 §8-9).
+#include <string.h>
+
+#include "session.h"
+
+enum { RTP_MIN_HEADER = 12, INDEX_LIMIT_LOG2 = 48 };
+
+// rtp_header reads the parts of an RTP header (RFC 3550 §5.1, §5.3.1) that SRTP needs and
+// checks that the whole header, CSRCs and extension included, lies within `len` bytes.
+static galois_err rtp_header(const uint8_t *p, size_t len, size_t *out_header_len,
+                             uint16_t *out_seq, uint32_t *out_ssrc)
+{
+    struct galois_cur c;
+    galois_cur_init(&c, p, len);
+    uint8_t vpxcc = 0;
+    uint8_t m_pt = 0;
+    uint32_t ts = 0;
+    if (!galois_cur_u8(&c, &vpxcc) || (vpxcc >> 6) != 2 || !galois_cur_u8(&c, &m_pt) ||
+        !galois_cur_u16(&c, out_seq) || !galois_cur_u32(&c, &ts) ||
+        !galois_cur_u32(&c, out_ssrc) || !galois_cur_skip(&c, 4u * (vpxcc & 0x0fu))) {
+        return GALOIS_ERR_PARSE;
+    }
+    if ((vpxcc & 0x10u) != 0) {
+        uint16_t profile = 0;
+        uint16_t words = 0;
+        if (!galois_cur_u16(&c, &profile) || !galois_cur_u16(&c, &words) ||
+            !galois_cur_skip(&c, 4u * (size_t)words)) {
+            return GALOIS_ERR_PARSE;
+        }
+    }
+    *out_header_len = len - galois_cur_len(&c);
+    return GALOIS_ERR_OK;
+}
+
+// next_index is the index of `seq` for stream `st`: estimated from the highest index seen, or,
+// for a stream's first packet, ROC (0 unless set) || SEQ.
+static uint64_t next_index(const struct stream *st, uint16_t seq)
+{
+    if (!st->started) {
+        return ((uint64_t)st->roc << 16) | seq;
+    }
+    return galois_srtp_estimate_index(st->last, seq);
+}
+
+static void commit(struct galois_srtp *s, struct stream *st, size_t key, uint64_t index)
+{
+    galois_replay_commit(&st->replay[RTP], index);
+    if (!st->started || index > st->last) {
+        st->last = index;  // ROC and s_l move only with an authenticated (or sent) packet
+    }
+    st->started = true;
+    galois_srtp_commit_use(s, key, RTP, st->ssrc);
+    galois_srtp_ok(s, st, RTP);
+}
+
+static galois_err seal(struct galois_srtp *s, const struct keyset *ks, uint8_t *pkt,
+                       size_t header_len, size_t len, uint32_t ssrc, uint64_t index,
+                       size_t mki_key)
+{
+    const struct galois_srtp_suite_info *info = s->info;
+    size_t mki_len = s->policy.mki_len;
+    uint8_t *trailer = pkt + len;
+    if (info->aead) {
+        uint8_t iv[GALOIS_GCM_IV_LEN];
+        gcm_iv(iv, ks->salt, ssrc, index);
+        // RFC 7714 §8.2 / §12: unencrypted SRTP authenticates the whole packet as AAD.
+        size_t aad_len = s->policy.unencrypted_srtp ? len : header_len;
+        struct galois_aad aad = {pkt, aad_len, NULL, 0};
+        GALOIS_TRY(galois_aes_gcm_seal(ks->gcm, pkt + aad_len, trailer, iv, &aad, pkt + aad_len,
+                                       len - aad_len));
+        memcpy(trailer + info->rtp_tag_len, s->masters[mki_key].mki, mki_len);
+        return GALOIS_ERR_OK;
+    }
+    if (!info->null_cipher && !s->policy.unencrypted_srtp) {
+        uint8_t iv[GALOIS_AES_BLOCK];
+        cm_iv(iv, ks->salt, ssrc, index);
+        GALOIS_TRY(galois_aes_ctr_xor(ks->ctr, pkt + header_len, pkt + header_len,
+                                      len - header_len, iv));
+    }
+    memcpy(trailer, s->masters[mki_key].mki, mki_len);
+    if (!s->policy.unauthenticated_srtp) {
+        uint8_t roc[4];
+        uint8_t mac[GALOIS_SHA1_LEN];
+        galois_put_u32(roc, (uint32_t)(index >> 16));
+        GALOIS_TRY(galois_hmac_sha1(ks->hmac, mac, pkt, len, roc, sizeof(roc)));
+        memcpy(trailer + mki_len, mac, info->rtp_tag_len);
+    }
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *out_len,
+                               size_t max_out_len, const uint8_t *in, size_t in_len)
+{
+    if (srtp->policy.direction != GALOIS_SRTP_SEND) {
+        return GALOIS_ERR_STATE;
+    }
+    GALOIS_TRY(galois_srtp_check_buffers(out, max_out_len, in, in_len));
+    size_t header_len = 0;
+    uint16_t seq = 0;
+    uint32_t ssrc = 0;
+    galois_err err = rtp_header(in, in_len, &header_len, &seq, &ssrc);
+    if (err != GALOIS_ERR_OK) {
+        return galois_srtp_fail(srtp, NULL, RTP, err, NULL, 0, 0);
+    }
+    struct stream *st = galois_srtp_admit(srtp, ssrc, &err);
+    if (st == NULL) {
+        return galois_srtp_fail(srtp, NULL, RTP, err, NULL, 0, 0);
+    }
+    size_t overhead = galois_srtp_overhead(srtp, false);
+    if (in_len > max_out_len || overhead > max_out_len - in_len) {
+        return galois_srtp_fail(srtp, st, RTP, GALOIS_ERR_BUFFER, NULL, 0, 0);
+    }
+    uint64_t index = next_index(st, seq);
+    if (index >= (1ull << INDEX_LIMIT_LOG2)) {
+        galois_srtp_event(srtp, GALOIS_SRTP_EVENT_INDEX_LIMIT, ssrc, srtp->send_key, false);
+        return galois_srtp_fail(srtp, st, RTP, GALOIS_ERR_LIMIT, NULL, 0, 0);
+    }
+    enum galois_replay_verdict verdict = galois_replay_check(&st->replay[RTP], index);
+    if (verdict == GALOIS_REPLAY_TOO_OLD ||
+        (verdict == GALOIS_REPLAY_SEEN && !srtp->policy.allow_repeat_tx)) {
+        return galois_srtp_fail(srtp, st, RTP, GALOIS_ERR_REPLAY, NULL, 0, 0);
+    }
+    size_t key = srtp->send_key;
+    if ((err = galois_srtp_check_use(srtp, key, RTP, ssrc)) != GALOIS_ERR_OK) {
+        return galois_srtp_fail(srtp, st, RTP, err, NULL, 0, 0);
+    }
+    const struct keyset *ks = galois_srtp_keys(srtp, st, key, RTP, index, &err);
+    if (ks == NULL) {
+        return galois_srtp_fail(srtp, st, RTP, err, NULL, 0, 0);
+    }
+    if (out != in) {
+        memcpy(out, in, in_len);
+    }
+    if ((err = seal(srtp, ks, out, header_len, in_len, ssrc, index, key)) != GALOIS_ERR_OK) {
+        galois_secure_zero(out, in_len + overhead);
+        return galois_srtp_fail(srtp, st, RTP, err, NULL, 0, 0);
+    }
+    commit(srtp, st, key, index);
+    *out_len = in_len + overhead;
+    return GALOIS_ERR_OK;
+}
+
+// open_packet checks the tag of the `len`-byte protected packet `in` (MKI and tag removed:
+// they are at `tag`) and writes the plaintext packet to `out`.
+static galois_err open_packet(struct galois_srtp *s, const struct keyset *ks, uint8_t *out,
+                              const uint8_t *in, size_t header_len, size_t len, const uint8_t *tag,
+                              uint32_t ssrc, uint64_t index)
+{
+    const struct galois_srtp_suite_info *info = s->info;
+    if (info->aead) {
+        uint8_t iv[GALOIS_GCM_IV_LEN];
+        gcm_iv(iv, ks->salt, ssrc, index);
+        size_t aad_len = s->policy.unencrypted_srtp ? len : header_len;
+        struct galois_aad aad = {in, aad_len, NULL, 0};
+        GALOIS_TRY(galois_aes_gcm_open(ks->gcm, out + aad_len, iv, &aad, in + aad_len,
+                                       len - aad_len, tag));
+        if (out != in) {
+            memcpy(out, in, aad_len);  // after the tag check: the header is AAD, read from `in`
+        }
+        return GALOIS_ERR_OK;
+    }
+    if (!s->policy.unauthenticated_srtp) {
+        uint8_t roc[4];
+        uint8_t mac[GALOIS_SHA1_LEN];
+        galois_put_u32(roc, (uint32_t)(index >> 16));
+        GALOIS_TRY(galois_hmac_sha1(ks->hmac, mac, in, len, roc, sizeof(roc)));
+        if (!galois_ct_equal(mac, tag, info->rtp_tag_len)) {
+            return GALOIS_ERR_AUTH;
+        }
+    }
+    if (out != in) {
+        memcpy(out, in, header_len);
+    }
+    if (info->null_cipher || s->policy.unencrypted_srtp) {
+        if (out != in) {
+            memcpy(out + header_len, in + header_len, len - header_len);
+        }
+        return GALOIS_ERR_OK;
+    }
+    uint8_t iv[GALOIS_AES_BLOCK];
+    cm_iv(iv, ks->salt, ssrc, index);
+    return galois_aes_ctr_xor(ks->ctr, out + header_len, in + header_len, len - header_len, iv);
+}
+
+galois_err galois_srtp_unprotect(struct galois_srtp *srtp, uint8_t *out, size_t *out_len,
+                                 size_t max_out_len, const uint8_t *in, size_t in_len)
+{
+    if (srtp->policy.direction != GALOIS_SRTP_RECEIVE) {
+        return GALOIS_ERR_STATE;
+    }
+    GALOIS_TRY(galois_srtp_check_buffers(out, max_out_len, in, in_len));
+    const struct galois_srtp_suite_info *info = srtp->info;
+    size_t mki_len = srtp->policy.mki_len;
+    size_t tag_len = srtp->policy.unauthenticated_srtp ? 0 : info->rtp_tag_len;
+    // The trailer: MKI then tag (RFC 3711 §3.1); for AEAD the tag ends the ciphertext and the
+    // MKI follows it.
+    struct galois_cur pkt;
+    struct galois_cur mki;
+    struct galois_cur tag;
+    galois_cur_init(&pkt, in, in_len);
+    bool trailer_ok = info->aead ? galois_cur_take_tail(&pkt, &mki, mki_len) &&
+                                       galois_cur_take_tail(&pkt, &tag, tag_len)
+                                 : galois_cur_take_tail(&pkt, &tag, tag_len) &&
+                                       galois_cur_take_tail(&pkt, &mki, mki_len);
+    size_t header_len = 0;
+    uint16_t seq = 0;
+    uint32_t ssrc = 0;
+    galois_err err = trailer_ok ? rtp_header(galois_cur_data(&pkt), galois_cur_len(&pkt),
+                                             &header_len, &seq, &ssrc)
+                                : GALOIS_ERR_PARSE;
+    if (err != GALOIS_ERR_OK) {
+        return galois_srtp_fail(srtp, NULL, RTP, err, out, max_out_len, in_len);
+    }
+    size_t len = galois_cur_len(&pkt);
+    // A stream the session does not have yet is made for this packet and dropped again if the
+    // packet fails: a forged packet leaves no state behind.
+    bool is_new = galois_srtp_find(srtp, ssrc) == NULL;
+    struct stream *st = galois_srtp_admit(srtp, ssrc, &err);
+    if (st == NULL) {
+        return galois_srtp_fail(srtp, NULL, RTP, err, out, max_out_len, in_len);
+    }
+    size_t key = 0;
+    uint64_t index = next_index(st, seq);
+    if (len > max_out_len) {
+        err = GALOIS_ERR_BUFFER;
+    } else if (mki_len > 0 && !galois_srtp_lookup_mki(srtp, galois_cur_data(&mki), &key)) {
+        err = GALOIS_ERR_NOT_FOUND;
+    } else if (index >= (1ull << INDEX_LIMIT_LOG2)) {
+        galois_srtp_event(srtp, GALOIS_SRTP_EVENT_INDEX_LIMIT, ssrc, key, false);
+        err = GALOIS_ERR_LIMIT;
+    } else if (galois_replay_check(&st->replay[RTP], index) != GALOIS_REPLAY_FRESH) {
+        err = GALOIS_ERR_REPLAY;
+    } else {
+        err = galois_srtp_check_use(srtp, key, RTP, ssrc);
+    }
+    const struct keyset *ks = NULL;
+    if (err == GALOIS_ERR_OK) {
+        ks = galois_srtp_keys(srtp, st, key, RTP, index, &err);
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = open_packet(srtp, ks, out, in, header_len, len, galois_cur_data(&tag), ssrc, index);
+    }
+    if (err != GALOIS_ERR_OK) {
+        galois_srtp_fail(srtp, is_new ? NULL : st, RTP, err, out, max_out_len, in_len);
+        if (is_new) {
+            galois_srtp_forget(srtp, ssrc);
+        }
+        return err;
+    }
+    commit(srtp, st, key, index);
+    *out_len = len;
+    return GALOIS_ERR_OK;
+}

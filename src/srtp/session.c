@@ -1,0 +1,554 @@
+// Sessions: policy checks, master keys, session keys, the stream table, limits and counters.
+#include <string.h>
+
+#include "session.h"
+
+// Labels of RFC 3711 §4.3.1: SRTP encryption, authentication, salt; SRTCP the same + 3.
+enum { LABEL_KEY = 0x00, LABEL_AUTH = 0x01, LABEL_SALT = 0x02, LABEL_RTCP = 0x03 };
+enum { AUTH_KEY_LEN = 20 };  // n_a = 160 bits for HMAC-SHA1
+
+static galois_err check_policy(const struct galois_srtp_policy *p,
+                               const struct galois_srtp_suite_info *info)
+{
+    if (info == NULL || p->keys == NULL || p->num_keys == 0 ||
+        p->num_keys > GALOIS_SRTP_MAX_KEYS || p->mki_len > GALOIS_SRTP_MAX_MKI_LEN ||
+        p->kdr_log2 > GALOIS_SRTP_MAX_KDR_LOG2 ||
+        (p->direction != GALOIS_SRTP_SEND && p->direction != GALOIS_SRTP_RECEIVE)) {
+        return GALOIS_ERR_INVALID;
+    }
+    const size_t windows[2] = {p->rtp_window, p->rtcp_window};
+    for (size_t i = 0; i < 2; i++) {
+        if (windows[i] != 0 &&
+            (windows[i] < GALOIS_SRTP_MIN_WINDOW || windows[i] > GALOIS_SRTP_MAX_WINDOW)) {
+            return GALOIS_ERR_INVALID;
+        }
+    }
+    if (p->max_streams > (1u << 20)) {
+        return GALOIS_ERR_INVALID;
+    }
+    for (size_t i = 0; p->mki_len > 0 && i < p->num_keys; i++) {
+        for (size_t j = i + 1; j < p->num_keys; j++) {
+            if (memcmp(p->keys[i].mki, p->keys[j].mki, p->mki_len) == 0) {
+                return GALOIS_ERR_INVALID;  // two keys with one MKI: the receiver cannot choose
+            }
+        }
+    }
+    if (info->null_cipher && !p->allow_null_cipher) {
+        return GALOIS_ERR_POLICY;
+    }
+    if (info->aead && p->unauthenticated_srtp) {
+        return GALOIS_ERR_POLICY;  // AEAD cannot drop its tag (RFC 7714 §12)
+    }
+    return GALOIS_ERR_OK;
+}
+
+static void keyset_cleanup(struct keyset *ks)
+{
+    galois_aes_ctr_free(ks->ctr);
+    galois_aes_gcm_free(ks->gcm);
+    galois_hmac_sha1_free(ks->hmac);
+    galois_secure_zero(ks, sizeof(*ks));
+}
+
+// keyset_set makes `ks` hold the given session keys, creating its contexts the first time and
+// re-keying them afterwards.
+static galois_err keyset_set(struct keyset *ks, const struct galois_srtp_suite_info *info,
+                             int which, const uint8_t *key, const uint8_t *salt,
+                             const uint8_t *auth)
+{
+    galois_aes_ctr_free(ks->ctr);
+    galois_aes_gcm_free(ks->gcm);
+    galois_hmac_sha1_free(ks->hmac);
+    ks->ctr = NULL;
+    ks->gcm = NULL;
+    ks->hmac = NULL;
+    ks->ready = false;
+    if (info->aead) {
+        size_t tag_len = which == RTP ? info->rtp_tag_len : info->rtcp_tag_len;
+        GALOIS_TRY(galois_aes_gcm_new(&ks->gcm, key, info->key_len, tag_len));
+    } else {
+        if (!info->null_cipher) {
+            GALOIS_TRY(galois_aes_ctr_new(&ks->ctr, key, info->key_len));
+        }
+        GALOIS_TRY(galois_hmac_sha1_new(&ks->hmac, auth, AUTH_KEY_LEN));
+    }
+    memcpy(ks->salt, salt, info->salt_len);
+    ks->ready = true;
+    return GALOIS_ERR_OK;
+}
+
+// derive makes the session keys of `m` for `which` at r = index DIV kdr.
+static galois_err derive(struct keyset *ks, const struct galois_srtp_suite_info *info,
+                         const struct master *m, size_t key_index, int which, uint64_t r)
+{
+    uint8_t key[GALOIS_SRTP_MAX_KEY_LEN];
+    uint8_t salt[GALOIS_SRTP_MAX_SALT_LEN];
+    uint8_t auth[AUTH_KEY_LEN];
+    uint8_t base = which == RTP ? 0 : LABEL_RTCP;
+    galois_err err = galois_srtp_kdf(key, info->key_len, m->key, info->key_len, m->salt,
+                                     info->salt_len, (uint8_t)(base + LABEL_KEY), r);
+    if (err == GALOIS_ERR_OK) {
+        err = galois_srtp_kdf(salt, info->salt_len, m->key, info->key_len, m->salt,
+                              info->salt_len, (uint8_t)(base + LABEL_SALT), r);
+    }
+    if (err == GALOIS_ERR_OK && !info->aead) {
+        err = galois_srtp_kdf(auth, AUTH_KEY_LEN, m->key, info->key_len, m->salt,
+                              info->salt_len, (uint8_t)(base + LABEL_AUTH), r);
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = keyset_set(ks, info, which, key, salt, auth);
+        ks->key_index = key_index;
+        ks->r = r;
+    }
+    galois_secure_zero(key, sizeof(key));
+    galois_secure_zero(salt, sizeof(salt));
+    galois_secure_zero(auth, sizeof(auth));
+    return err;
+}
+
+static size_t table_slot(const struct galois_srtp *s, uint32_t ssrc)
+{
+    uint32_t h = (ssrc ^ s->hash_key) * 0x9e3779b1u;
+    h ^= h >> 15;
+    return (size_t)h & s->table_mask;
+}
+
+struct stream *galois_srtp_find(const struct galois_srtp *s, uint32_t ssrc)
+{
+    for (size_t i = table_slot(s, ssrc);; i = (i + 1) & s->table_mask) {
+        uint32_t v = s->table[i];
+        if (v == 0) {
+            return NULL;
+        }
+        if (s->streams[v - 1].ssrc == ssrc) {
+            return &s->streams[v - 1];
+        }
+    }
+}
+
+static void stream_reset(struct galois_srtp *s, struct stream *st, size_t slot, uint32_t ssrc)
+{
+    size_t words[2] = {galois_replay_words(s->policy.rtp_window),
+                       galois_replay_words(s->policy.rtcp_window)};
+    uint64_t *bits = s->window_words + slot * (words[0] + words[1]);
+    struct keyset own[2] = {st->own[0], st->own[1]};  // contexts are kept for reuse
+    memset(st, 0, sizeof(*st));
+    st->own[0] = own[0];
+    st->own[1] = own[1];
+    st->own[0].ready = false;
+    st->own[1].ready = false;
+    st->ssrc = ssrc;
+    st->in_use = true;
+    galois_replay_init(&st->replay[RTP], bits, s->policy.rtp_window);
+    galois_replay_init(&st->replay[RTCP], bits + words[0], s->policy.rtcp_window);
+}
+
+static struct stream *insert(struct galois_srtp *s, uint32_t ssrc, galois_err *err)
+{
+    if (s->num_streams >= s->policy.max_streams) {
+        galois_srtp_event(s, GALOIS_SRTP_EVENT_STREAM_LIMIT, ssrc, 0, false);
+        *err = GALOIS_ERR_LIMIT;
+        return NULL;
+    }
+    size_t slot = 0;
+    while (s->streams[slot].in_use) {
+        slot++;  // a free slot exists: num_streams < max_streams
+    }
+    struct stream *st = &s->streams[slot];
+    stream_reset(s, st, slot, ssrc);
+    size_t i = table_slot(s, ssrc);
+    while (s->table[i] != 0) {
+        i = (i + 1) & s->table_mask;
+    }
+    s->table[i] = (uint32_t)slot + 1;
+    s->num_streams++;
+    return st;
+}
+
+struct stream *galois_srtp_admit(struct galois_srtp *s, uint32_t ssrc, galois_err *err)
+{
+    struct stream *st = galois_srtp_find(s, ssrc);
+    if (st != NULL) {
+        return st;
+    }
+    if (!s->policy.accept_any_ssrc) {
+        *err = GALOIS_ERR_NOT_FOUND;
+        return NULL;
+    }
+    return insert(s, ssrc, err);
+}
+
+galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_policy *policy)
+{
+    *out = NULL;
+    const struct galois_srtp_suite_info *info = galois_srtp_suite_get_info(policy->suite);
+    GALOIS_TRY(check_policy(policy, info));
+    struct galois_srtp *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return GALOIS_ERR_NOMEM;
+    }
+    galois_err err = GALOIS_ERR_OK;
+    s->suite = policy->suite;
+    s->info = info;
+    s->policy = *policy;
+    s->policy.keys = NULL;
+    s->policy.num_keys = 0;
+    if (s->policy.rtp_window == 0) {
+        s->policy.rtp_window = GALOIS_SRTP_DEFAULT_WINDOW;
+    }
+    if (s->policy.rtcp_window == 0) {
+        s->policy.rtcp_window = GALOIS_SRTP_DEFAULT_WINDOW;
+    }
+    // Windows are kept in whole 64-bit words.
+    s->policy.rtp_window = (s->policy.rtp_window + 63) / 64 * 64;
+    s->policy.rtcp_window = (s->policy.rtcp_window + 63) / 64 * 64;
+    if (s->policy.max_streams == 0) {
+        s->policy.max_streams = GALOIS_SRTP_DEFAULT_MAX_STREAMS;
+    }
+    s->num_keys = policy->num_keys;
+    s->kdr_mask = policy->kdr_log2 == 0 ? 0 : (1ull << policy->kdr_log2) - 1;
+
+    size_t table_size = 4;
+    while (table_size < 2 * s->policy.max_streams) {
+        table_size *= 2;
+    }
+    size_t words = galois_replay_words(s->policy.rtp_window) +
+                   galois_replay_words(s->policy.rtcp_window);
+    s->table_mask = table_size - 1;
+    s->table = calloc(table_size, sizeof(*s->table));
+    s->streams = calloc(s->policy.max_streams, sizeof(*s->streams));
+    s->window_words = calloc(s->policy.max_streams * words, sizeof(uint64_t));
+    if (s->table == NULL || s->streams == NULL || s->window_words == NULL) {
+        err = GALOIS_ERR_NOMEM;
+        goto out;
+    }
+    uint8_t rnd[4];
+    if ((err = galois_random_bytes(rnd, sizeof(rnd))) != GALOIS_ERR_OK) {
+        goto out;
+    }
+    s->hash_key = galois_get_u32(rnd);
+
+    for (size_t k = 0; k < s->num_keys; k++) {
+        struct master *m = &s->masters[k];
+        const struct galois_srtp_master_key *mk = &policy->keys[k];
+        memcpy(m->key, mk->key, info->key_len);
+        memcpy(m->salt, mk->salt, info->salt_len);
+        memcpy(m->mki, mk->mki, policy->mki_len);
+        uint64_t max[2] = {1ull << 48, 1ull << 31};
+        for (int w = RTP; w <= RTCP; w++) {
+            m->limit[w] = mk->lifetime == 0 || mk->lifetime > max[w] ? max[w] : mk->lifetime;
+            if (s->kdr_mask == 0 && (err = derive(&m->keys[w], info, m, k, w, 0)) != GALOIS_ERR_OK) {
+                goto out;
+            }
+        }
+    }
+    *out = s;
+    s = NULL;
+out:
+    galois_srtp_free(s);
+    return err;
+}
+
+void galois_srtp_free(struct galois_srtp *srtp)
+{
+    if (srtp == NULL) {
+        return;
+    }
+    for (size_t k = 0; k < GALOIS_SRTP_MAX_KEYS; k++) {
+        keyset_cleanup(&srtp->masters[k].keys[RTP]);
+        keyset_cleanup(&srtp->masters[k].keys[RTCP]);
+    }
+    galois_secure_zero(srtp->masters, sizeof(srtp->masters));
+    for (size_t i = 0; srtp->streams != NULL && i < srtp->policy.max_streams; i++) {
+        keyset_cleanup(&srtp->streams[i].own[RTP]);
+        keyset_cleanup(&srtp->streams[i].own[RTCP]);
+    }
+    free(srtp->streams);
+    free(srtp->table);
+    free(srtp->window_words);
+    galois_secure_zero(srtp, sizeof(*srtp));
+    free(srtp);
+}
+
+struct keyset *galois_srtp_keys(struct galois_srtp *s, struct stream *st, size_t key_index,
+                                int which, uint64_t index, galois_err *err)
+{
+    if (s->kdr_mask == 0) {
+        return &s->masters[key_index].keys[which];
+    }
+    uint64_t r = index >> s->policy.kdr_log2;
+    struct keyset *ks = &st->own[which];
+    if (!ks->ready || ks->key_index != key_index || ks->r != r) {
+        *err = derive(ks, s->info, &s->masters[key_index], key_index, which, r);
+        if (*err != GALOIS_ERR_OK) {
+            return NULL;
+        }
+    }
+    return ks;
+}
+
+galois_err galois_srtp_check_use(struct galois_srtp *s, size_t key_index, int which,
+                                 uint32_t ssrc)
+{
+    struct master *m = &s->masters[key_index];
+    if (m->used[which] >= m->limit[which]) {
+        galois_srtp_event(s, GALOIS_SRTP_EVENT_KEY_HARD_LIMIT, ssrc, key_index, which == RTCP);
+        return GALOIS_ERR_LIMIT;
+    }
+    return GALOIS_ERR_OK;
+}
+
+void galois_srtp_commit_use(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc)
+{
+    struct master *m = &s->masters[key_index];
+    m->used[which]++;
+    uint64_t margin = m->limit[which] / 8;
+    if (margin > (1u << 16)) {
+        margin = 1u << 16;
+    }
+    if (!m->soft_sent[which] && m->used[which] >= m->limit[which] - margin) {
+        m->soft_sent[which] = true;
+        galois_srtp_event(s, GALOIS_SRTP_EVENT_KEY_SOFT_LIMIT, ssrc, key_index, which == RTCP);
+    }
+}
+
+bool galois_srtp_lookup_mki(const struct galois_srtp *s, const uint8_t *mki, size_t *out_index)
+{
+    for (size_t k = 0; k < s->num_keys; k++) {
+        if (memcmp(s->masters[k].mki, mki, s->policy.mki_len) == 0) {  // MKIs are public
+            *out_index = k;
+            return true;
+        }
+    }
+    return false;
+}
+
+void galois_srtp_event(const struct galois_srtp *s, enum galois_srtp_event_type type,
+                       uint32_t ssrc, size_t key_index, bool rtcp)
+{
+    if (s->policy.on_event != NULL) {
+        struct galois_srtp_event ev = {type, ssrc, key_index, rtcp};
+        s->policy.on_event(s->policy.event_arg, &ev);
+    }
+}
+
+galois_err galois_srtp_check_buffers(const uint8_t *out, size_t max_out_len, const uint8_t *in,
+                                     size_t in_len)
+{
+    if (out == NULL || in == NULL) {
+        return GALOIS_ERR_INVALID;
+    }
+    if (out == in) {
+        return GALOIS_ERR_OK;
+    }
+    uintptr_t o = (uintptr_t)out;
+    uintptr_t i = (uintptr_t)in;
+    if ((o < i && o + max_out_len > i) || (i < o && i + in_len > o)) {
+        return GALOIS_ERR_INVALID;
+    }
+    return GALOIS_ERR_OK;
+}
+
+static void count(struct galois_srtp_stats *st, galois_err err)
+{
+    st->packets++;
+    switch (err) {
+        case GALOIS_ERR_OK:
+            st->ok++;
+            break;
+        case GALOIS_ERR_AUTH:
+            st->auth_fail++;
+            break;
+        case GALOIS_ERR_REPLAY:
+            st->replay++;
+            break;
+        case GALOIS_ERR_PARSE:
+            st->parse_fail++;
+            break;
+        case GALOIS_ERR_NOT_FOUND:
+            st->mki_fail++;
+            break;
+        default:
+            st->refused++;
+            break;
+    }
+}
+
+galois_err galois_srtp_fail(struct galois_srtp *s, struct stream *st, int which, galois_err err,
+                            uint8_t *out, size_t max_out_len, size_t in_len)
+{
+    count(&s->stats[which], err);
+    if (st != NULL) {
+        count(&st->stats[which], err);
+    }
+    if (out != NULL && s->policy.direction == GALOIS_SRTP_RECEIVE) {
+        galois_secure_zero(out, max_out_len < in_len ? max_out_len : in_len);
+    }
+    return err;
+}
+
+void galois_srtp_ok(struct galois_srtp *s, struct stream *st, int which)
+{
+    count(&s->stats[which], GALOIS_ERR_OK);
+    count(&st->stats[which], GALOIS_ERR_OK);
+}
+
+size_t galois_srtp_overhead(const struct galois_srtp *srtp, bool rtcp)
+{
+    if (rtcp) {
+        return 4 + srtp->policy.mki_len + srtp->info->rtcp_tag_len;
+    }
+    size_t tag = srtp->policy.unauthenticated_srtp ? 0 : srtp->info->rtp_tag_len;
+    return srtp->policy.mki_len + tag;
+}
+
+galois_err galois_srtp_add_stream(struct galois_srtp *srtp, uint32_t ssrc)
+{
+    galois_err err = GALOIS_ERR_OK;
+    if (galois_srtp_find(srtp, ssrc) == NULL && insert(srtp, ssrc, &err) == NULL) {
+        return err;
+    }
+    return GALOIS_ERR_OK;
+}
+
+void galois_srtp_forget(struct galois_srtp *srtp, uint32_t ssrc)
+{
+    size_t i = table_slot(srtp, ssrc);
+    for (;; i = (i + 1) & srtp->table_mask) {
+        uint32_t v = srtp->table[i];
+        if (v == 0) {
+            return;
+        }
+        if (srtp->streams[v - 1].ssrc == ssrc) {
+            break;
+        }
+    }
+    struct stream *st = &srtp->streams[srtp->table[i] - 1];
+    st->in_use = false;
+    galois_secure_zero(&st->own[RTP].salt, sizeof(st->own[RTP].salt));
+    galois_secure_zero(&st->own[RTCP].salt, sizeof(st->own[RTCP].salt));
+    srtp->num_streams--;
+    // Backward-shift deletion keeps every probe chain unbroken without tombstones.
+    size_t hole = i;
+    for (size_t j = (i + 1) & srtp->table_mask; srtp->table[j] != 0;
+         j = (j + 1) & srtp->table_mask) {
+        size_t home = table_slot(srtp, srtp->streams[srtp->table[j] - 1].ssrc);
+        bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+        if (movable) {
+            srtp->table[hole] = srtp->table[j];
+            hole = j;
+        }
+    }
+    srtp->table[hole] = 0;
+}
+
+galois_err galois_srtp_remove_stream(struct galois_srtp *srtp, uint32_t ssrc)
+{
+    if (galois_srtp_find(srtp, ssrc) == NULL) {
+        return GALOIS_ERR_NOT_FOUND;
+    }
+    galois_srtp_forget(srtp, ssrc);
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_srtp_get_roc(const struct galois_srtp *srtp, uint32_t *out_roc, uint32_t ssrc)
+{
+    const struct stream *st = galois_srtp_find(srtp, ssrc);
+    if (st == NULL) {
+        return GALOIS_ERR_NOT_FOUND;
+    }
+    *out_roc = st->started ? (uint32_t)(st->last >> 16) : st->roc;
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_srtp_set_roc(struct galois_srtp *srtp, uint32_t ssrc, uint32_t roc)
+{
+    galois_err err = GALOIS_ERR_OK;
+    struct stream *st = galois_srtp_find(srtp, ssrc);
+    if (st == NULL && (st = insert(srtp, ssrc, &err)) == NULL) {
+        return err;
+    }
+    if (st->started && srtp->policy.direction == GALOIS_SRTP_RECEIVE) {
+        return GALOIS_ERR_STATE;
+    }
+    if (st->started) {
+        // A sender keeps its sequence number and moves to the given ROC.
+        st->last = ((uint64_t)roc << 16) | (st->last & 0xffff);
+        galois_replay_init(&st->replay[RTP], st->replay[RTP].bits, st->replay[RTP].size);
+    }
+    st->roc = roc;
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_srtp_set_rtcp_index(struct galois_srtp *srtp, uint32_t ssrc, uint32_t index)
+{
+    if (srtp->policy.direction != GALOIS_SRTP_SEND) {
+        return GALOIS_ERR_STATE;
+    }
+    if (index > 0x7fffffffu) {
+        return GALOIS_ERR_INVALID;
+    }
+    galois_err err = GALOIS_ERR_OK;
+    struct stream *st = galois_srtp_find(srtp, ssrc);
+    if (st == NULL && (st = insert(srtp, ssrc, &err)) == NULL) {
+        return err;
+    }
+    st->rtcp_next = index;
+    st->rtcp_exhausted = false;
+    galois_replay_init(&st->replay[RTCP], st->replay[RTCP].bits, st->replay[RTCP].size);
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_srtp_set_send_key(struct galois_srtp *srtp, size_t key_index)
+{
+    if (key_index >= srtp->num_keys) {
+        return GALOIS_ERR_INVALID;
+    }
+    srtp->send_key = key_index;
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_srtp_get_stats(const struct galois_srtp *srtp, struct galois_srtp_stats *out,
+                                 bool rtcp, bool ssrc_only, uint32_t ssrc)
+{
+    int which = rtcp ? RTCP : RTP;
+    if (!ssrc_only) {
+        *out = srtp->stats[which];
+        return GALOIS_ERR_OK;
+    }
+    const struct stream *st = galois_srtp_find(srtp, ssrc);
+    if (st == NULL) {
+        return GALOIS_ERR_NOT_FOUND;
+    }
+    *out = st->stats[which];
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_srtp_key_usage(const struct galois_srtp *srtp, uint64_t *out_rtp,
+                                 uint64_t *out_rtcp, size_t key_index)
+{
+    if (key_index >= srtp->num_keys) {
+        return GALOIS_ERR_INVALID;
+    }
+    *out_rtp = srtp->masters[key_index].used[RTP];
+    *out_rtcp = srtp->masters[key_index].used[RTCP];
+    return GALOIS_ERR_OK;
+}
+
+galois_err galois_srtp_set_session_keys(struct galois_srtp *srtp, size_t key_index, bool rtcp,
+                                        const uint8_t *key, size_t key_len, const uint8_t *salt,
+                                        size_t salt_len, const uint8_t *auth_key,
+                                        size_t auth_key_len)
+{
+    const struct galois_srtp_suite_info *info = srtp->info;
+    if (key_index >= srtp->num_keys || srtp->kdr_mask != 0 || key_len != info->key_len ||
+        salt_len != info->salt_len ||
+        (!info->aead && (auth_key == NULL || auth_key_len != AUTH_KEY_LEN))) {
+        return GALOIS_ERR_INVALID;
+    }
+    int which = rtcp ? RTCP : RTP;
+    struct keyset *ks = &srtp->masters[key_index].keys[which];
+    GALOIS_TRY(keyset_set(ks, info, which, key, salt, auth_key));
+    ks->key_index = key_index;
+    return GALOIS_ERR_OK;
+}
