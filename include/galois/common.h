@@ -21,20 +21,20 @@ extern "C" {
 // GALOIS_ERRORS lists every outcome a galois function can return, once, with its text, so the
 // enum and galois_err_str cannot drift apart. Callers branch on these: a replayed packet
 // (GALOIS_ERR_REPLAY) is counted apart from a forged one (GALOIS_ERR_AUTH).
-#define GALOIS_ERRORS(X)                                  \
-    X(OK, "ok")                                           \
-    X(PARSE, "malformed input")                           \
-    X(UNSUPPORTED, "unsupported")                         \
-    X(AUTH, "authentication tag mismatch")                \
-    X(REPLAY, "replayed or too old")                      \
-    X(BUFFER, "output buffer too small")                  \
-    X(LIMIT, "over a limit")                              \
-    X(NOMEM, "out of memory")                             \
-    X(CRYPTO, "crypto backend failed")                    \
-    X(STATE, "call not valid in this state")              \
-    X(IO, "transport error")                              \
-    X(INVALID, "invalid argument")                        \
-    X(NOT_FOUND, "no such stream or key")                 \
+#define GALOIS_ERRORS(X)                     \
+    X(OK, "ok")                              \
+    X(PARSE, "malformed input")              \
+    X(UNSUPPORTED, "unsupported")            \
+    X(AUTH, "authentication tag mismatch")   \
+    X(REPLAY, "replayed or too old")         \
+    X(BUFFER, "output buffer too small")     \
+    X(LIMIT, "over a limit")                 \
+    X(NOMEM, "out of memory")                \
+    X(CRYPTO, "crypto backend failed")       \
+    X(STATE, "call not valid in this state") \
+    X(IO, "transport error")                 \
+    X(INVALID, "invalid argument")           \
+    X(NOT_FOUND, "no such stream or key")    \
     X(POLICY, "refused by policy")
 
 #define GALOIS_ERR_ENUM_(name, text) GALOIS_ERR_##name,
@@ -52,8 +52,8 @@ GALOIS_API const char *galois_err_name(galois_err err);
 // and a NUL to `out`, which has room for `max_out_len` bytes, and sets `*out_len` to the text
 // length. GALOIS_ERR_BUFFER if the room is short (then `out` holds no partial text).
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_base64_encode(char *out, size_t *out_len,
-                                                             size_t max_out_len,
-                                                             const uint8_t *in, size_t in_len);
+                                                             size_t max_out_len, const uint8_t *in,
+                                                             size_t in_len);
 
 // galois_base64_decode decodes the padded base64 text `in` (`in_len` bytes, no NUL needed) into
 // `out`. GALOIS_ERR_PARSE names no position; the caller knows the field. Any character outside

@@ -176,8 +176,8 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_protect(struct galois_srtp *
 // or MKI), GALOIS_ERR_LIMIT or GALOIS_ERR_BUFFER.
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_unprotect(struct galois_srtp *srtp,
                                                               uint8_t *out, size_t *out_len,
-                                                              size_t max_out_len,
-                                                              const uint8_t *in, size_t in_len);
+                                                              size_t max_out_len, const uint8_t *in,
+                                                              size_t in_len);
 
 // galois_srtp_protect_rtcp is galois_srtp_protect for an RTCP compound packet (SRTCP).
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_protect_rtcp(struct galois_srtp *srtp,
@@ -213,8 +213,8 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_get_roc(const struct galois_
 // admitted. For a receiver this is how a late joiner learns the ROC (RFC 3711 §3.3.1): the
 // next packet's index is taken as ROC * 2^16 + SEQ. Refused with GALOIS_ERR_STATE once the
 // stream has authenticated a packet.
-GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_set_roc(struct galois_srtp *srtp,
-                                                            uint32_t ssrc, uint32_t roc);
+GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_set_roc(struct galois_srtp *srtp, uint32_t ssrc,
+                                                            uint32_t roc);
 
 // galois_srtp_set_rtcp_index sets the next SRTCP index a sender uses for stream `ssrc`
 // (0 .. 2^31-1), for a sender that resumes a stream. A sender session only.
@@ -237,8 +237,7 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_get_stats(const struct galoi
 // galois_srtp_key_usage sets `*out_rtp` and `*out_rtcp` to the number of packets protected or
 // accepted under master key `key_index` so far.
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_key_usage(const struct galois_srtp *srtp,
-                                                              uint64_t *out_rtp,
-                                                              uint64_t *out_rtcp,
+                                                              uint64_t *out_rtp, uint64_t *out_rtcp,
                                                               size_t key_index);
 
 #ifdef __cplusplus

@@ -6,8 +6,8 @@
 static const char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-galois_err galois_base64_encode(char *out, size_t *out_len, size_t max_out_len,
-                                const uint8_t *in, size_t in_len)
+galois_err galois_base64_encode(char *out, size_t *out_len, size_t max_out_len, const uint8_t *in,
+                                size_t in_len)
 {
     size_t need = (in_len + 2) / 3 * 4;
     if (in_len > (SIZE_MAX - 3) / 4 * 3 || need + 1 > max_out_len) {
@@ -38,8 +38,8 @@ static int b64_value(uint8_t ch)
     return hit == NULL ? -1 : (int)(hit - b64_alphabet);
 }
 
-galois_err galois_base64_decode(uint8_t *out, size_t *out_len, size_t max_out_len,
-                                const char *in, size_t in_len)
+galois_err galois_base64_decode(uint8_t *out, size_t *out_len, size_t max_out_len, const char *in,
+                                size_t in_len)
 {
     struct galois_cur c;
     galois_cur_init(&c, (const uint8_t *)in, in_len);

@@ -3,59 +3,6 @@
 
 #include "internal.h"
 
-void galois_cur_init(struct galois_cur *c, const uint8_t *p, size_t len)
-{
-    c->p = p;
-    c->len = p == NULL ? 0 : len;
-}
-
-size_t galois_cur_len(const struct galois_cur *c)
-{
-    return c->len;
-}
-
-const uint8_t *galois_cur_data(const struct galois_cur *c)
-{
-    return c->p;
-}
-
-bool galois_cur_skip(struct galois_cur *c, size_t n)
-{
-    if (n > c->len) {
-        return false;
-    }
-    c->p += n;
-    c->len -= n;
-    return true;
-}
-
-bool galois_cur_u8(struct galois_cur *c, uint8_t *out)
-{
-    if (c->len < 1) {
-        return false;
-    }
-    *out = c->p[0];
-    return galois_cur_skip(c, 1);
-}
-
-bool galois_cur_u16(struct galois_cur *c, uint16_t *out)
-{
-    if (c->len < 2) {
-        return false;
-    }
-    *out = (uint16_t)((c->p[0] << 8) | c->p[1]);
-    return galois_cur_skip(c, 2);
-}
-
-bool galois_cur_u32(struct galois_cur *c, uint32_t *out)
-{
-    if (c->len < 4) {
-        return false;
-    }
-    *out = galois_get_u32(c->p);
-    return galois_cur_skip(c, 4);
-}
-
 bool galois_cur_copy(struct galois_cur *c, uint8_t *out, size_t n)
 {
     if (n > c->len) {
@@ -65,27 +12,6 @@ bool galois_cur_copy(struct galois_cur *c, uint8_t *out, size_t n)
         memcpy(out, c->p, n);
     }
     return galois_cur_skip(c, n);
-}
-
-bool galois_cur_take(struct galois_cur *c, struct galois_cur *out, size_t n)
-{
-    if (n > c->len) {
-        return false;
-    }
-    out->p = c->p;
-    out->len = n;
-    return galois_cur_skip(c, n);
-}
-
-bool galois_cur_take_tail(struct galois_cur *c, struct galois_cur *out, size_t n)
-{
-    if (n > c->len) {
-        return false;
-    }
-    c->len -= n;
-    out->p = c->p + c->len;
-    out->len = n;
-    return true;
 }
 
 bool galois_cur_peek_u8(const struct galois_cur *c, size_t off, uint8_t *out)

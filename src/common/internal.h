@@ -3,26 +3,25 @@
 #define GALOIS_SRC_COMMON_INTERNAL_H
 
 #include <galois/common.h>
-
 #include <stdlib.h>
 
 #define GALOIS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 // GALOIS_CHECK aborts, in every build type, when an invariant the code relies on is false.
-#define GALOIS_CHECK(cond)    \
-    do {                      \
-        if (!(cond)) {        \
-            abort();          \
-        }                     \
+#define GALOIS_CHECK(cond) \
+    do {                   \
+        if (!(cond)) {     \
+            abort();       \
+        }                  \
     } while (0)
 
 // GALOIS_TRY returns early with the error of `expr`; only where nothing needs cleaning up.
-#define GALOIS_TRY(expr)                   \
-    do {                                   \
-        galois_err galois_try_ = (expr);   \
+#define GALOIS_TRY(expr)                    \
+    do {                                    \
+        galois_err galois_try_ = (expr);    \
         if (galois_try_ != GALOIS_ERR_OK) { \
-            return galois_try_;            \
-        }                                  \
+            return galois_try_;             \
+        }                                   \
     } while (0)
 
 // galois_cur is a borrowed, bounds-checked view of untrusted bytes (C4 of STYLE.md). Every read
@@ -33,19 +32,87 @@ struct galois_cur {
     size_t len;
 };
 
-void galois_cur_init(struct galois_cur *c, const uint8_t *p, size_t len);
-size_t galois_cur_len(const struct galois_cur *c);
-const uint8_t *galois_cur_data(const struct galois_cur *c);
-bool galois_cur_u8(struct galois_cur *c, uint8_t *out);
-bool galois_cur_u16(struct galois_cur *c, uint16_t *out);
-bool galois_cur_u32(struct galois_cur *c, uint32_t *out);
-bool galois_cur_skip(struct galois_cur *c, size_t n);
+// The binary reads are inline: they sit on the per-packet path. They are part of the cursor
+// module all the same; nothing outside it touches `p` and `len`.
+static inline void galois_cur_init(struct galois_cur *c, const uint8_t *p, size_t len)
+{
+    c->p = p;
+    c->len = p == NULL ? 0 : len;
+}
+
+static inline size_t galois_cur_len(const struct galois_cur *c)
+{
+    return c->len;
+}
+
+static inline const uint8_t *galois_cur_data(const struct galois_cur *c)
+{
+    return c->p;
+}
+
+static inline bool galois_cur_skip(struct galois_cur *c, size_t n)
+{
+    if (n > c->len) {
+        return false;
+    }
+    c->p += n;
+    c->len -= n;
+    return true;
+}
+
+static inline bool galois_cur_u8(struct galois_cur *c, uint8_t *out)
+{
+    if (c->len < 1) {
+        return false;
+    }
+    *out = c->p[0];
+    return galois_cur_skip(c, 1);
+}
+
+static inline bool galois_cur_u16(struct galois_cur *c, uint16_t *out)
+{
+    if (c->len < 2) {
+        return false;
+    }
+    *out = (uint16_t)((c->p[0] << 8) | c->p[1]);
+    return galois_cur_skip(c, 2);
+}
+
+static inline bool galois_cur_u32(struct galois_cur *c, uint32_t *out)
+{
+    if (c->len < 4) {
+        return false;
+    }
+    *out =
+        ((uint32_t)c->p[0] << 24) | ((uint32_t)c->p[1] << 16) | ((uint32_t)c->p[2] << 8) | c->p[3];
+    return galois_cur_skip(c, 4);
+}
+
+// galois_cur_take moves the next `n` bytes into the sub-cursor `out` and advances past them.
+static inline bool galois_cur_take(struct galois_cur *c, struct galois_cur *out, size_t n)
+{
+    if (n > c->len) {
+        return false;
+    }
+    out->p = c->p;
+    out->len = n;
+    return galois_cur_skip(c, n);
+}
+
+// galois_cur_take_tail moves the last `n` bytes into `out` and shortens `c` by `n`.
+static inline bool galois_cur_take_tail(struct galois_cur *c, struct galois_cur *out, size_t n)
+{
+    if (n > c->len) {
+        return false;
+    }
+    c->len -= n;
+    out->p = c->p + c->len;
+    out->len = n;
+    return true;
+}
+
 // galois_cur_copy copies the next `n` bytes to `out` and advances.
 bool galois_cur_copy(struct galois_cur *c, uint8_t *out, size_t n);
-// galois_cur_take moves the next `n` bytes into the sub-cursor `out` and advances past them.
-bool galois_cur_take(struct galois_cur *c, struct galois_cur *out, size_t n);
-// galois_cur_take_tail moves the last `n` bytes into `out` and shortens `c` by `n`.
-bool galois_cur_take_tail(struct galois_cur *c, struct galois_cur *out, size_t n);
 // galois_cur_peek_u8 reads the byte at `off` without advancing.
 bool galois_cur_peek_u8(const struct galois_cur *c, size_t off, uint8_t *out);
 // galois_cur_offset returns how far `inner` (a view taken from `outer`) starts into `outer`.

@@ -1,39 +1,68 @@
-// HMAC-SHA1 on OpenSSL EVP_MAC, one reused context re-initialised per message.
-#include <openssl/core_names.h>
+// HMAC-SHA1 (RFC 2104) on OpenSSL digests, from precomputed inner and outer states.
+//
+// The key's ipad and opad blocks are hashed once, in _new; each message then starts from a copy
+// of those states. On OpenSSL 3.0 this is the fastest EVP way measured here (EVP_MAC re-init
+// copies the same states internally and adds parameter handling; re-hashing the pads costs two
+// extra compressions). The copy makes OpenSSL 3.0 duplicate its provider context, which
+// allocates inside libcrypto; galois itself allocates nothing per message. See docs/ENGINE.md.
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
+#include <string.h>
 
 #include "../common/internal.h"
 #include "internal.h"
 
+enum { SHA1_BLOCK = 64 };
+
 struct galois_hmac_sha1 {
-    EVP_MAC_CTX *ctx;  // owned; keyed once, re-initialised without a key per message
+    EVP_MD_CTX *inner;  // owned: SHA-1 state after (key XOR ipad)
+    EVP_MD_CTX *outer;  // owned: SHA-1 state after (key XOR opad)
+    EVP_MD_CTX *work;   // owned: per-message scratch state
 };
 
 galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out, const uint8_t *key, size_t key_len)
 {
     *out = NULL;
+    if (key_len > SHA1_BLOCK) {
+        return GALOIS_ERR_INVALID;  // SRTP's n_a is 160 bits; longer keys would need hashing
+    }
     struct galois_hmac_sha1 *h = calloc(1, sizeof(*h));
     if (h == NULL) {
         return GALOIS_ERR_NOMEM;
     }
-    ERR_set_mark();
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    char digest[] = "SHA1";
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_end(),
-    };
-    h->ctx = mac == NULL ? NULL : EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);
-    if (h->ctx == NULL || EVP_MAC_init(h->ctx, key, key_len, params) != 1) {
-        ERR_pop_to_mark();
-        galois_hmac_sha1_free(h);
-        return GALOIS_ERR_CRYPTO;
+    uint8_t ipad[SHA1_BLOCK];
+    uint8_t opad[SHA1_BLOCK];
+    memset(ipad, 0x36, sizeof(ipad));
+    memset(opad, 0x5c, sizeof(opad));
+    for (size_t i = 0; i < key_len; i++) {
+        ipad[i] ^= key[i];
+        opad[i] ^= key[i];
     }
-    ERR_clear_last_mark();
+    galois_err err = GALOIS_ERR_OK;
+    ERR_set_mark();
+    EVP_MD *md = EVP_MD_fetch(NULL, "SHA1", NULL);
+    h->inner = EVP_MD_CTX_new();
+    h->outer = EVP_MD_CTX_new();
+    h->work = EVP_MD_CTX_new();
+    if (md == NULL || h->inner == NULL || h->outer == NULL || h->work == NULL ||
+        EVP_DigestInit_ex2(h->inner, md, NULL) != 1 ||
+        EVP_DigestUpdate(h->inner, ipad, sizeof(ipad)) != 1 ||
+        EVP_DigestInit_ex2(h->outer, md, NULL) != 1 ||
+        EVP_DigestUpdate(h->outer, opad, sizeof(opad)) != 1 ||
+        EVP_DigestInit_ex2(h->work, md, NULL) != 1) {
+        ERR_pop_to_mark();
+        err = GALOIS_ERR_CRYPTO;
+    } else {
+        ERR_clear_last_mark();
+    }
+    EVP_MD_free(md);
+    galois_secure_zero(ipad, sizeof(ipad));
+    galois_secure_zero(opad, sizeof(opad));
+    if (err != GALOIS_ERR_OK) {
+        galois_hmac_sha1_free(h);
+        return err;
+    }
     *out = h;
     return GALOIS_ERR_OK;
 }
@@ -43,20 +72,28 @@ void galois_hmac_sha1_free(struct galois_hmac_sha1 *h)
     if (h == NULL) {
         return;
     }
-    EVP_MAC_CTX_free(h->ctx);  // OpenSSL cleanses the key state
+    EVP_MD_CTX_free(h->inner);  // OpenSSL cleanses the digest states
+    EVP_MD_CTX_free(h->outer);
+    EVP_MD_CTX_free(h->work);
     free(h);
 }
 
 galois_err galois_hmac_sha1(struct galois_hmac_sha1 *h, uint8_t out[GALOIS_SHA1_LEN],
                             const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 {
-    size_t n = 0;
-    if (EVP_MAC_init(h->ctx, NULL, 0, NULL) != 1 || EVP_MAC_update(h->ctx, a, a_len) != 1 ||
-        (b_len > 0 && EVP_MAC_update(h->ctx, b, b_len) != 1) ||
-        EVP_MAC_final(h->ctx, out, &n, GALOIS_SHA1_LEN) != 1 || n != GALOIS_SHA1_LEN) {
-        return GALOIS_ERR_CRYPTO;
+    unsigned int n = 0;
+    uint8_t inner[GALOIS_SHA1_LEN];
+    galois_err err = GALOIS_ERR_OK;
+    if (EVP_MD_CTX_copy_ex(h->work, h->inner) != 1 || EVP_DigestUpdate(h->work, a, a_len) != 1 ||
+        (b_len > 0 && EVP_DigestUpdate(h->work, b, b_len) != 1) ||
+        EVP_DigestFinal_ex(h->work, inner, &n) != 1 || n != GALOIS_SHA1_LEN ||
+        EVP_MD_CTX_copy_ex(h->work, h->outer) != 1 ||
+        EVP_DigestUpdate(h->work, inner, sizeof(inner)) != 1 ||
+        EVP_DigestFinal_ex(h->work, out, &n) != 1 || n != GALOIS_SHA1_LEN) {
+        err = GALOIS_ERR_CRYPTO;
     }
-    return GALOIS_ERR_OK;
+    galois_secure_zero(inner, sizeof(inner));
+    return err;
 }
 
 galois_err galois_random_bytes(uint8_t *out, size_t len)

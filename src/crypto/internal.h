@@ -53,8 +53,8 @@ GALOIS_MUST_CHECK galois_err galois_aes_gcm_open(struct galois_aes_gcm *gcm, uin
 // galois_hmac_sha1: HMAC-SHA1 under a fixed key, computed over the concatenation of two
 // pieces (an SRTP packet and its ROC) without copying them together.
 struct galois_hmac_sha1;
-GALOIS_MUST_CHECK galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out,
-                                                  const uint8_t *key, size_t key_len);
+GALOIS_MUST_CHECK galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out, const uint8_t *key,
+                                                  size_t key_len);
 void galois_hmac_sha1_free(struct galois_hmac_sha1 *h);
 GALOIS_MUST_CHECK galois_err galois_hmac_sha1(struct galois_hmac_sha1 *h,
                                               uint8_t out[GALOIS_SHA1_LEN], const uint8_t *a,

@@ -11,9 +11,8 @@
 // salt `salt_len` bytes (14, or 12 for AEAD suites: RFC 7714 erratum 4938 appends two zero
 // bytes), `label` is 0x00..0x07 and `index_div_kdr` is r = index DIV kdr (0 when kdr is 0).
 GALOIS_MUST_CHECK galois_err galois_srtp_kdf(uint8_t *out, size_t out_len, const uint8_t *key,
-                                             size_t key_len, const uint8_t *salt,
-                                             size_t salt_len, uint8_t label,
-                                             uint64_t index_div_kdr);
+                                             size_t key_len, const uint8_t *salt, size_t salt_len,
+                                             uint8_t label, uint64_t index_div_kdr);
 
 // The replay window: a bitmap over the last `size` indexes (RFC 3711 §3.3.2), in the shape of
 // RFC 6479 (a ring of words, no shifting). Checking is read-only; only an authenticated packet
@@ -48,11 +47,8 @@ uint64_t galois_srtp_estimate_index(uint64_t last, uint16_t seq);
 // for SRTP (`rtcp` false) or SRTCP (`rtcp` true) with the given ones. It exists so tests can
 // run vectors that publish session keys and no master key (RFC 7714 §16-17) through the whole
 // packet path. `auth_key` is ignored (may be NULL) for AEAD suites. Only with kdr 0.
-GALOIS_MUST_CHECK galois_err galois_srtp_set_session_keys(struct galois_srtp *srtp,
-                                                          size_t key_index, bool rtcp,
-                                                          const uint8_t *key, size_t key_len,
-                                                          const uint8_t *salt, size_t salt_len,
-                                                          const uint8_t *auth_key,
-                                                          size_t auth_key_len);
+GALOIS_MUST_CHECK galois_err galois_srtp_set_session_keys(
+    struct galois_srtp *srtp, size_t key_index, bool rtcp, const uint8_t *key, size_t key_len,
+    const uint8_t *salt, size_t salt_len, const uint8_t *auth_key, size_t auth_key_len);
 
 #endif  // GALOIS_SRC_SRTP_INTERNAL_H

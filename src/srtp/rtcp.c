@@ -56,7 +56,7 @@ galois_err galois_srtp_protect_rtcp(struct galois_srtp *srtp, uint8_t *out, size
         return galois_srtp_fail(srtp, NULL, RTCP, err, NULL, 0, 0);
     }
     const struct galois_srtp_suite_info *info = srtp->info;
-    size_t overhead = galois_srtp_overhead(srtp, true);
+    size_t overhead = srtp->overhead[RTCP];
     if (in_len > max_out_len || overhead > max_out_len - in_len) {
         return galois_srtp_fail(srtp, st, RTCP, GALOIS_ERR_BUFFER, NULL, 0, 0);
     }
@@ -127,8 +127,8 @@ galois_err galois_srtp_protect_rtcp(struct galois_srtp *srtp, uint8_t *out, size
 // open_rtcp authenticates and decrypts; `len` is the header and encrypted part, `eidx` the
 // E||index word as received.
 static galois_err open_rtcp(struct galois_srtp *s, const struct keyset *ks, uint8_t *out,
-                            const uint8_t *in, size_t len, const uint8_t *eidx,
-                            const uint8_t *tag, uint32_t ssrc)
+                            const uint8_t *in, size_t len, const uint8_t *eidx, const uint8_t *tag,
+                            uint32_t ssrc)
 {
     const struct galois_srtp_suite_info *info = s->info;
     uint32_t word = galois_get_u32(eidx);
@@ -159,8 +159,7 @@ static galois_err open_rtcp(struct galois_srtp *s, const struct keyset *ks, uint
     }
     uint8_t iv[GALOIS_AES_BLOCK];
     cm_iv(iv, ks->salt, ssrc, index);
-    return galois_aes_ctr_xor(ks->ctr, out + RTCP_HEADER, out + RTCP_HEADER, len - RTCP_HEADER,
-                              iv);
+    return galois_aes_ctr_xor(ks->ctr, out + RTCP_HEADER, out + RTCP_HEADER, len - RTCP_HEADER, iv);
 }
 
 galois_err galois_srtp_unprotect_rtcp(struct galois_srtp *srtp, uint8_t *out, size_t *out_len,
@@ -190,9 +189,9 @@ galois_err galois_srtp_unprotect_rtcp(struct galois_srtp *srtp, uint8_t *out, si
         return galois_srtp_fail(srtp, NULL, RTCP, err, out, max_out_len, in_len);
     }
     size_t len = galois_cur_len(&pkt);
-    bool is_new = galois_srtp_find(srtp, ssrc) == NULL;
-    struct stream *st = galois_srtp_admit(srtp, ssrc, &err);
-    if (st == NULL) {
+    struct stream *st = galois_srtp_find(srtp, ssrc);
+    bool is_new = st == NULL;
+    if (is_new && (st = galois_srtp_insert(srtp, ssrc, false, &err)) == NULL) {
         return galois_srtp_fail(srtp, NULL, RTCP, err, out, max_out_len, in_len);
     }
     uint32_t word = galois_get_u32(galois_cur_data(&eidx));
@@ -214,8 +213,8 @@ galois_err galois_srtp_unprotect_rtcp(struct galois_srtp *srtp, uint8_t *out, si
         ks = galois_srtp_keys(srtp, st, key, RTCP, index, &err);
     }
     if (err == GALOIS_ERR_OK) {
-        err = open_rtcp(srtp, ks, out, in, len, galois_cur_data(&eidx), galois_cur_data(&tag),
-                        ssrc);
+        err =
+            open_rtcp(srtp, ks, out, in, len, galois_cur_data(&eidx), galois_cur_data(&tag), ssrc);
     }
     if (err != GALOIS_ERR_OK) {
         galois_srtp_fail(srtp, is_new ? NULL : st, RTCP, err, out, max_out_len, in_len);

@@ -16,8 +16,8 @@ static galois_err rtp_header(const uint8_t *p, size_t len, size_t *out_header_le
     uint8_t m_pt = 0;
     uint32_t ts = 0;
     if (!galois_cur_u8(&c, &vpxcc) || (vpxcc >> 6) != 2 || !galois_cur_u8(&c, &m_pt) ||
-        !galois_cur_u16(&c, out_seq) || !galois_cur_u32(&c, &ts) ||
-        !galois_cur_u32(&c, out_ssrc) || !galois_cur_skip(&c, 4u * (vpxcc & 0x0fu))) {
+        !galois_cur_u16(&c, out_seq) || !galois_cur_u32(&c, &ts) || !galois_cur_u32(&c, out_ssrc) ||
+        !galois_cur_skip(&c, 4u * (vpxcc & 0x0fu))) {
         return GALOIS_ERR_PARSE;
     }
     if ((vpxcc & 0x10u) != 0) {
@@ -54,8 +54,7 @@ static void commit(struct galois_srtp *s, struct stream *st, size_t key, uint64_
 }
 
 static galois_err seal(struct galois_srtp *s, const struct keyset *ks, uint8_t *pkt,
-                       size_t header_len, size_t len, uint32_t ssrc, uint64_t index,
-                       size_t mki_key)
+                       size_t header_len, size_t len, uint32_t ssrc, uint64_t index, size_t mki_key)
 {
     const struct galois_srtp_suite_info *info = s->info;
     size_t mki_len = s->policy.mki_len;
@@ -74,8 +73,8 @@ static galois_err seal(struct galois_srtp *s, const struct keyset *ks, uint8_t *
     if (!info->null_cipher && !s->policy.unencrypted_srtp) {
         uint8_t iv[GALOIS_AES_BLOCK];
         cm_iv(iv, ks->salt, ssrc, index);
-        GALOIS_TRY(galois_aes_ctr_xor(ks->ctr, pkt + header_len, pkt + header_len,
-                                      len - header_len, iv));
+        GALOIS_TRY(
+            galois_aes_ctr_xor(ks->ctr, pkt + header_len, pkt + header_len, len - header_len, iv));
     }
     memcpy(trailer, s->masters[mki_key].mki, mki_len);
     if (!s->policy.unauthenticated_srtp) {
@@ -106,7 +105,7 @@ galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *o
     if (st == NULL) {
         return galois_srtp_fail(srtp, NULL, RTP, err, NULL, 0, 0);
     }
-    size_t overhead = galois_srtp_overhead(srtp, false);
+    size_t overhead = srtp->overhead[RTP];
     if (in_len > max_out_len || overhead > max_out_len - in_len) {
         return galois_srtp_fail(srtp, st, RTP, GALOIS_ERR_BUFFER, NULL, 0, 0);
     }
@@ -214,9 +213,9 @@ galois_err galois_srtp_unprotect(struct galois_srtp *srtp, uint8_t *out, size_t 
     size_t len = galois_cur_len(&pkt);
     // A stream the session does not have yet is made for this packet and dropped again if the
     // packet fails: a forged packet leaves no state behind.
-    bool is_new = galois_srtp_find(srtp, ssrc) == NULL;
-    struct stream *st = galois_srtp_admit(srtp, ssrc, &err);
-    if (st == NULL) {
+    struct stream *st = galois_srtp_find(srtp, ssrc);
+    bool is_new = st == NULL;
+    if (is_new && (st = galois_srtp_insert(srtp, ssrc, false, &err)) == NULL) {
         return galois_srtp_fail(srtp, NULL, RTP, err, out, max_out_len, in_len);
     }
     size_t key = 0;

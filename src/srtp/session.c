@@ -1,7 +1,7 @@
 // Sessions: policy checks, master keys, session keys, the stream table, limits and counters.
-#include <string.h>
-
 #include "session.h"
+
+#include <string.h>
 
 // Labels of RFC 3711 §4.3.1: SRTP encryption, authentication, salt; SRTCP the same + 3.
 enum { LABEL_KEY = 0x00, LABEL_AUTH = 0x01, LABEL_SALT = 0x02, LABEL_RTCP = 0x03 };
@@ -10,9 +10,8 @@ enum { AUTH_KEY_LEN = 20 };  // n_a = 160 bits for HMAC-SHA1
 static galois_err check_policy(const struct galois_srtp_policy *p,
                                const struct galois_srtp_suite_info *info)
 {
-    if (info == NULL || p->keys == NULL || p->num_keys == 0 ||
-        p->num_keys > GALOIS_SRTP_MAX_KEYS || p->mki_len > GALOIS_SRTP_MAX_MKI_LEN ||
-        p->kdr_log2 > GALOIS_SRTP_MAX_KDR_LOG2 ||
+    if (info == NULL || p->keys == NULL || p->num_keys == 0 || p->num_keys > GALOIS_SRTP_MAX_KEYS ||
+        p->mki_len > GALOIS_SRTP_MAX_MKI_LEN || p->kdr_log2 > GALOIS_SRTP_MAX_KDR_LOG2 ||
         (p->direction != GALOIS_SRTP_SEND && p->direction != GALOIS_SRTP_RECEIVE)) {
         return GALOIS_ERR_INVALID;
     }
@@ -88,12 +87,12 @@ static galois_err derive(struct keyset *ks, const struct galois_srtp_suite_info 
     galois_err err = galois_srtp_kdf(key, info->key_len, m->key, info->key_len, m->salt,
                                      info->salt_len, (uint8_t)(base + LABEL_KEY), r);
     if (err == GALOIS_ERR_OK) {
-        err = galois_srtp_kdf(salt, info->salt_len, m->key, info->key_len, m->salt,
-                              info->salt_len, (uint8_t)(base + LABEL_SALT), r);
+        err = galois_srtp_kdf(salt, info->salt_len, m->key, info->key_len, m->salt, info->salt_len,
+                              (uint8_t)(base + LABEL_SALT), r);
     }
     if (err == GALOIS_ERR_OK && !info->aead) {
-        err = galois_srtp_kdf(auth, AUTH_KEY_LEN, m->key, info->key_len, m->salt,
-                              info->salt_len, (uint8_t)(base + LABEL_AUTH), r);
+        err = galois_srtp_kdf(auth, AUTH_KEY_LEN, m->key, info->key_len, m->salt, info->salt_len,
+                              (uint8_t)(base + LABEL_AUTH), r);
     }
     if (err == GALOIS_ERR_OK) {
         err = keyset_set(ks, info, which, key, salt, auth);
@@ -104,26 +103,6 @@ static galois_err derive(struct keyset *ks, const struct galois_srtp_suite_info 
     galois_secure_zero(salt, sizeof(salt));
     galois_secure_zero(auth, sizeof(auth));
     return err;
-}
-
-static size_t table_slot(const struct galois_srtp *s, uint32_t ssrc)
-{
-    uint32_t h = (ssrc ^ s->hash_key) * 0x9e3779b1u;
-    h ^= h >> 15;
-    return (size_t)h & s->table_mask;
-}
-
-struct stream *galois_srtp_find(const struct galois_srtp *s, uint32_t ssrc)
-{
-    for (size_t i = table_slot(s, ssrc);; i = (i + 1) & s->table_mask) {
-        uint32_t v = s->table[i];
-        if (v == 0) {
-            return NULL;
-        }
-        if (s->streams[v - 1].ssrc == ssrc) {
-            return &s->streams[v - 1];
-        }
-    }
 }
 
 static void stream_reset(struct galois_srtp *s, struct stream *st, size_t slot, uint32_t ssrc)
@@ -143,8 +122,13 @@ static void stream_reset(struct galois_srtp *s, struct stream *st, size_t slot, 
     galois_replay_init(&st->replay[RTCP], bits + words[0], s->policy.rtcp_window);
 }
 
-static struct stream *insert(struct galois_srtp *s, uint32_t ssrc, galois_err *err)
+struct stream *galois_srtp_insert(struct galois_srtp *s, uint32_t ssrc, bool explicit_add,
+                                  galois_err *err)
 {
+    if (!explicit_add && !s->policy.accept_any_ssrc) {
+        *err = GALOIS_ERR_NOT_FOUND;
+        return NULL;
+    }
     if (s->num_streams >= s->policy.max_streams) {
         galois_srtp_event(s, GALOIS_SRTP_EVENT_STREAM_LIMIT, ssrc, 0, false);
         *err = GALOIS_ERR_LIMIT;
@@ -156,26 +140,13 @@ static struct stream *insert(struct galois_srtp *s, uint32_t ssrc, galois_err *e
     }
     struct stream *st = &s->streams[slot];
     stream_reset(s, st, slot, ssrc);
-    size_t i = table_slot(s, ssrc);
+    size_t i = galois_srtp_slot(s, ssrc);
     while (s->table[i] != 0) {
         i = (i + 1) & s->table_mask;
     }
     s->table[i] = (uint32_t)slot + 1;
     s->num_streams++;
     return st;
-}
-
-struct stream *galois_srtp_admit(struct galois_srtp *s, uint32_t ssrc, galois_err *err)
-{
-    struct stream *st = galois_srtp_find(s, ssrc);
-    if (st != NULL) {
-        return st;
-    }
-    if (!s->policy.accept_any_ssrc) {
-        *err = GALOIS_ERR_NOT_FOUND;
-        return NULL;
-    }
-    return insert(s, ssrc, err);
 }
 
 galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_policy *policy)
@@ -206,14 +177,16 @@ galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_po
         s->policy.max_streams = GALOIS_SRTP_DEFAULT_MAX_STREAMS;
     }
     s->num_keys = policy->num_keys;
+    s->overhead[RTP] = policy->mki_len + (policy->unauthenticated_srtp ? 0 : info->rtp_tag_len);
+    s->overhead[RTCP] = 4 + policy->mki_len + info->rtcp_tag_len;
     s->kdr_mask = policy->kdr_log2 == 0 ? 0 : (1ull << policy->kdr_log2) - 1;
 
     size_t table_size = 4;
     while (table_size < 2 * s->policy.max_streams) {
         table_size *= 2;
     }
-    size_t words = galois_replay_words(s->policy.rtp_window) +
-                   galois_replay_words(s->policy.rtcp_window);
+    size_t words =
+        galois_replay_words(s->policy.rtp_window) + galois_replay_words(s->policy.rtcp_window);
     s->table_mask = table_size - 1;
     s->table = calloc(table_size, sizeof(*s->table));
     s->streams = calloc(s->policy.max_streams, sizeof(*s->streams));
@@ -237,7 +210,11 @@ galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_po
         uint64_t max[2] = {1ull << 48, 1ull << 31};
         for (int w = RTP; w <= RTCP; w++) {
             m->limit[w] = mk->lifetime == 0 || mk->lifetime > max[w] ? max[w] : mk->lifetime;
-            if (s->kdr_mask == 0 && (err = derive(&m->keys[w], info, m, k, w, 0)) != GALOIS_ERR_OK) {
+            // The soft limit leaves min(2^16, limit / 8) packets to re-key in.
+            uint64_t margin = m->limit[w] / 8 < (1u << 16) ? m->limit[w] / 8 : (1u << 16);
+            m->soft_at[w] = m->limit[w] - margin;
+            if (s->kdr_mask == 0 &&
+                (err = derive(&m->keys[w], info, m, k, w, 0)) != GALOIS_ERR_OK) {
                 goto out;
             }
         }
@@ -270,12 +247,9 @@ void galois_srtp_free(struct galois_srtp *srtp)
     free(srtp);
 }
 
-struct keyset *galois_srtp_keys(struct galois_srtp *s, struct stream *st, size_t key_index,
-                                int which, uint64_t index, galois_err *err)
+struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, size_t key_index,
+                                    int which, uint64_t index, galois_err *err)
 {
-    if (s->kdr_mask == 0) {
-        return &s->masters[key_index].keys[which];
-    }
     uint64_t r = index >> s->policy.kdr_log2;
     struct keyset *ks = &st->own[which];
     if (!ks->ready || ks->key_index != key_index || ks->r != r) {
@@ -287,29 +261,16 @@ struct keyset *galois_srtp_keys(struct galois_srtp *s, struct stream *st, size_t
     return ks;
 }
 
-galois_err galois_srtp_check_use(struct galois_srtp *s, size_t key_index, int which,
-                                 uint32_t ssrc)
+galois_err galois_srtp_limit_hit(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc)
 {
-    struct master *m = &s->masters[key_index];
-    if (m->used[which] >= m->limit[which]) {
-        galois_srtp_event(s, GALOIS_SRTP_EVENT_KEY_HARD_LIMIT, ssrc, key_index, which == RTCP);
-        return GALOIS_ERR_LIMIT;
-    }
-    return GALOIS_ERR_OK;
+    galois_srtp_event(s, GALOIS_SRTP_EVENT_KEY_HARD_LIMIT, ssrc, key_index, which == RTCP);
+    return GALOIS_ERR_LIMIT;
 }
 
-void galois_srtp_commit_use(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc)
+void galois_srtp_soft_limit(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc)
 {
-    struct master *m = &s->masters[key_index];
-    m->used[which]++;
-    uint64_t margin = m->limit[which] / 8;
-    if (margin > (1u << 16)) {
-        margin = 1u << 16;
-    }
-    if (!m->soft_sent[which] && m->used[which] >= m->limit[which] - margin) {
-        m->soft_sent[which] = true;
-        galois_srtp_event(s, GALOIS_SRTP_EVENT_KEY_SOFT_LIMIT, ssrc, key_index, which == RTCP);
-    }
+    s->masters[key_index].soft_sent[which] = true;
+    galois_srtp_event(s, GALOIS_SRTP_EVENT_KEY_SOFT_LIMIT, ssrc, key_index, which == RTCP);
 }
 
 bool galois_srtp_lookup_mki(const struct galois_srtp *s, const uint8_t *mki, size_t *out_index)
@@ -323,30 +284,13 @@ bool galois_srtp_lookup_mki(const struct galois_srtp *s, const uint8_t *mki, siz
     return false;
 }
 
-void galois_srtp_event(const struct galois_srtp *s, enum galois_srtp_event_type type,
-                       uint32_t ssrc, size_t key_index, bool rtcp)
+void galois_srtp_event(const struct galois_srtp *s, enum galois_srtp_event_type type, uint32_t ssrc,
+                       size_t key_index, bool rtcp)
 {
     if (s->policy.on_event != NULL) {
         struct galois_srtp_event ev = {type, ssrc, key_index, rtcp};
         s->policy.on_event(s->policy.event_arg, &ev);
     }
-}
-
-galois_err galois_srtp_check_buffers(const uint8_t *out, size_t max_out_len, const uint8_t *in,
-                                     size_t in_len)
-{
-    if (out == NULL || in == NULL) {
-        return GALOIS_ERR_INVALID;
-    }
-    if (out == in) {
-        return GALOIS_ERR_OK;
-    }
-    uintptr_t o = (uintptr_t)out;
-    uintptr_t i = (uintptr_t)in;
-    if ((o < i && o + max_out_len > i) || (i < o && i + in_len > o)) {
-        return GALOIS_ERR_INVALID;
-    }
-    return GALOIS_ERR_OK;
 }
 
 static void count(struct galois_srtp_stats *st, galois_err err)
@@ -387,25 +331,16 @@ galois_err galois_srtp_fail(struct galois_srtp *s, struct stream *st, int which,
     return err;
 }
 
-void galois_srtp_ok(struct galois_srtp *s, struct stream *st, int which)
-{
-    count(&s->stats[which], GALOIS_ERR_OK);
-    count(&st->stats[which], GALOIS_ERR_OK);
-}
-
 size_t galois_srtp_overhead(const struct galois_srtp *srtp, bool rtcp)
 {
-    if (rtcp) {
-        return 4 + srtp->policy.mki_len + srtp->info->rtcp_tag_len;
-    }
-    size_t tag = srtp->policy.unauthenticated_srtp ? 0 : srtp->info->rtp_tag_len;
-    return srtp->policy.mki_len + tag;
+    return srtp->overhead[rtcp ? RTCP : RTP];
 }
 
 galois_err galois_srtp_add_stream(struct galois_srtp *srtp, uint32_t ssrc)
 {
     galois_err err = GALOIS_ERR_OK;
-    if (galois_srtp_find(srtp, ssrc) == NULL && insert(srtp, ssrc, &err) == NULL) {
+    if (galois_srtp_find(srtp, ssrc) == NULL &&
+        galois_srtp_insert(srtp, ssrc, true, &err) == NULL) {
         return err;
     }
     return GALOIS_ERR_OK;
@@ -413,7 +348,7 @@ galois_err galois_srtp_add_stream(struct galois_srtp *srtp, uint32_t ssrc)
 
 void galois_srtp_forget(struct galois_srtp *srtp, uint32_t ssrc)
 {
-    size_t i = table_slot(srtp, ssrc);
+    size_t i = galois_srtp_slot(srtp, ssrc);
     for (;; i = (i + 1) & srtp->table_mask) {
         uint32_t v = srtp->table[i];
         if (v == 0) {
@@ -432,7 +367,7 @@ void galois_srtp_forget(struct galois_srtp *srtp, uint32_t ssrc)
     size_t hole = i;
     for (size_t j = (i + 1) & srtp->table_mask; srtp->table[j] != 0;
          j = (j + 1) & srtp->table_mask) {
-        size_t home = table_slot(srtp, srtp->streams[srtp->table[j] - 1].ssrc);
+        size_t home = galois_srtp_slot(srtp, srtp->streams[srtp->table[j] - 1].ssrc);
         bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
         if (movable) {
             srtp->table[hole] = srtp->table[j];
@@ -465,7 +400,7 @@ galois_err galois_srtp_set_roc(struct galois_srtp *srtp, uint32_t ssrc, uint32_t
 {
     galois_err err = GALOIS_ERR_OK;
     struct stream *st = galois_srtp_find(srtp, ssrc);
-    if (st == NULL && (st = insert(srtp, ssrc, &err)) == NULL) {
+    if (st == NULL && (st = galois_srtp_insert(srtp, ssrc, true, &err)) == NULL) {
         return err;
     }
     if (st->started && srtp->policy.direction == GALOIS_SRTP_RECEIVE) {
@@ -490,7 +425,7 @@ galois_err galois_srtp_set_rtcp_index(struct galois_srtp *srtp, uint32_t ssrc, u
     }
     galois_err err = GALOIS_ERR_OK;
     struct stream *st = galois_srtp_find(srtp, ssrc);
-    if (st == NULL && (st = insert(srtp, ssrc, &err)) == NULL) {
+    if (st == NULL && (st = galois_srtp_insert(srtp, ssrc, true, &err)) == NULL) {
         return err;
     }
     st->rtcp_next = index;

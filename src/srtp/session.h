@@ -9,9 +9,9 @@
 
 // keyset: the session keys for SRTP or SRTCP under one master key, in reused contexts.
 struct keyset {
-    struct galois_aes_ctr *ctr;     // AES-CM suites; NULL otherwise
-    struct galois_aes_gcm *gcm;     // AEAD suites; NULL otherwise
-    struct galois_hmac_sha1 *hmac;  // AES-CM and NULL suites; NULL for AEAD
+    struct galois_aes_ctr *ctr;              // AES-CM suites; NULL otherwise
+    struct galois_aes_gcm *gcm;              // AEAD suites; NULL otherwise
+    struct galois_hmac_sha1 *hmac;           // AES-CM and NULL suites; NULL for AEAD
     uint8_t salt[GALOIS_SRTP_MAX_SALT_LEN];  // session salt (secret)
     size_t key_index;                        // the master key these keys come from
     uint64_t r;                              // index DIV kdr they were derived for
@@ -23,9 +23,10 @@ struct master {
     uint8_t key[GALOIS_SRTP_MAX_KEY_LEN];  // secret
     uint8_t salt[GALOIS_SRTP_MAX_SALT_LEN];
     uint8_t mki[GALOIS_SRTP_MAX_MKI_LEN];
-    uint64_t limit[2];  // hard limit, [0] SRTP and [1] SRTCP
-    uint64_t used[2];   // packets protected or accepted
-    bool soft_sent[2];  // the soft-limit event was raised
+    uint64_t limit[2];      // hard limit, [0] SRTP and [1] SRTCP
+    uint64_t soft_at[2];    // usage at which the soft-limit event is raised
+    uint64_t used[2];       // packets protected or accepted
+    bool soft_sent[2];      // the soft-limit event was raised
     struct keyset keys[2];  // with kdr 0, shared by every stream
 };
 
@@ -35,8 +36,8 @@ struct stream {
     bool in_use;
     // SRTP: `last` is the highest index protected or authenticated (ROC || SEQ).
     uint64_t last;
-    bool started;   // `last` is meaningful
-    uint32_t roc;   // ROC given by set_roc before the first packet
+    bool started;                    // `last` is meaningful
+    uint32_t roc;                    // ROC given by set_roc before the first packet
     struct galois_replay replay[2];  // [0] SRTP, [1] SRTCP
     uint32_t rtcp_next;              // sender: the next SRTCP index
     bool rtcp_exhausted;             // sender: 2^31 SRTCP indexes used
@@ -52,48 +53,133 @@ struct galois_srtp {
     struct master masters[GALOIS_SRTP_MAX_KEYS];
     size_t num_keys;
     size_t send_key;
-    uint64_t kdr_mask;  // kdr - 1, or 0 when kdr is 0
+    uint64_t kdr_mask;       // kdr - 1, or 0 when kdr is 0
+    size_t overhead[2];      // bytes protect adds: [0] SRTP, [1] SRTCP
     struct stream *streams;  // max_streams slots
     size_t num_streams;
-    uint32_t *table;   // open addressing: slot index + 1, 0 = empty
+    uint32_t *table;  // open addressing: slot index + 1, 0 = empty
     size_t table_mask;
-    uint32_t hash_key;  // random, so SSRCs chosen by a peer cannot aim at one chain
-    uint64_t *window_words;  // all streams' replay bitmaps
+    uint32_t hash_key;                  // random, so SSRCs chosen by a peer cannot aim at one chain
+    uint64_t *window_words;             // all streams' replay bitmaps
     struct galois_srtp_stats stats[2];  // session-wide: [0] SRTP, [1] SRTCP
 };
 
 enum { RTP = 0, RTCP = 1 };
 
-// find_stream returns the stream serving `ssrc`, or NULL.
-struct stream *galois_srtp_find(const struct galois_srtp *s, uint32_t ssrc);
-// galois_srtp_admit returns the stream for `ssrc`, creating it if the policy admits the SSRC;
-// NULL with `*err` set (NOT_FOUND or LIMIT) otherwise.
-struct stream *galois_srtp_admit(struct galois_srtp *s, uint32_t ssrc, galois_err *err);
+// The per-packet helpers are inline; their rare paths (a new stream, a limit, key derivation
+// with kdr != 0) are out of line in session.c.
+
+static inline size_t galois_srtp_slot(const struct galois_srtp *s, uint32_t ssrc)
+{
+    uint32_t h = (ssrc ^ s->hash_key) * 0x9e3779b1u;
+    h ^= h >> 15;
+    return (size_t)h & s->table_mask;
+}
+
+// galois_srtp_find returns the stream serving `ssrc`, or NULL.
+static inline struct stream *galois_srtp_find(const struct galois_srtp *s, uint32_t ssrc)
+{
+    for (size_t i = galois_srtp_slot(s, ssrc);; i = (i + 1) & s->table_mask) {
+        uint32_t v = s->table[i];
+        if (v == 0) {
+            return NULL;
+        }
+        if (s->streams[v - 1].ssrc == ssrc) {
+            return &s->streams[v - 1];
+        }
+    }
+}
+
+// galois_srtp_insert makes a stream for `ssrc` if the policy admits one; NULL with `*err` set
+// (NOT_FOUND when the SSRC is not admitted, LIMIT at the stream cap) otherwise.
+struct stream *galois_srtp_insert(struct galois_srtp *s, uint32_t ssrc, bool explicit_add,
+                                  galois_err *err);
+
+// galois_srtp_admit returns the stream for `ssrc`, creating it if the policy admits the SSRC.
+static inline struct stream *galois_srtp_admit(struct galois_srtp *s, uint32_t ssrc,
+                                               galois_err *err)
+{
+    struct stream *st = galois_srtp_find(s, ssrc);
+    return st != NULL ? st : galois_srtp_insert(s, ssrc, false, err);
+}
+
 // galois_srtp_forget removes the stream for `ssrc`, if any.
 void galois_srtp_forget(struct galois_srtp *s, uint32_t ssrc);
+
+struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, size_t key_index,
+                                    int which, uint64_t index, galois_err *err);
+
 // galois_srtp_keys returns the keyset for master `key_index`, `which` (RTP/RTCP) and packet
 // index `index`, deriving it for this stream when kdr != 0; NULL with `*err` on failure.
-struct keyset *galois_srtp_keys(struct galois_srtp *s, struct stream *st, size_t key_index,
-                                int which, uint64_t index, galois_err *err);
-// galois_srtp_count_use counts one packet against master `key_index` and raises limit events.
-// It returns GALOIS_ERR_LIMIT, counting nothing, when the key is used up.
-GALOIS_MUST_CHECK galois_err galois_srtp_check_use(struct galois_srtp *s, size_t key_index,
-                                                   int which, uint32_t ssrc);
-void galois_srtp_commit_use(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc);
+static inline struct keyset *galois_srtp_keys(struct galois_srtp *s, struct stream *st,
+                                              size_t key_index, int which, uint64_t index,
+                                              galois_err *err)
+{
+    if (s->kdr_mask == 0) {
+        return &s->masters[key_index].keys[which];
+    }
+    return galois_srtp_keys_kdr(s, st, key_index, which, index, err);
+}
+
+galois_err galois_srtp_limit_hit(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc);
+void galois_srtp_soft_limit(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc);
+
+// galois_srtp_check_use returns GALOIS_ERR_LIMIT (and raises the event) when master
+// `key_index` is used up for `which`.
+static inline galois_err galois_srtp_check_use(struct galois_srtp *s, size_t key_index, int which,
+                                               uint32_t ssrc)
+{
+    const struct master *m = &s->masters[key_index];
+    if (m->used[which] < m->limit[which]) {
+        return GALOIS_ERR_OK;
+    }
+    return galois_srtp_limit_hit(s, key_index, which, ssrc);
+}
+
+// galois_srtp_commit_use counts one packet against master `key_index`.
+static inline void galois_srtp_commit_use(struct galois_srtp *s, size_t key_index, int which,
+                                          uint32_t ssrc)
+{
+    struct master *m = &s->masters[key_index];
+    if (++m->used[which] >= m->soft_at[which] && !m->soft_sent[which]) {
+        galois_srtp_soft_limit(s, key_index, which, ssrc);
+    }
+}
+
 // galois_srtp_lookup_mki finds the master key whose MKI is the `mki_len` bytes at `mki`.
 bool galois_srtp_lookup_mki(const struct galois_srtp *s, const uint8_t *mki, size_t *out_index);
 // galois_srtp_event raises an event through the policy's callback, if any.
-void galois_srtp_event(const struct galois_srtp *s, enum galois_srtp_event_type type,
-                       uint32_t ssrc, size_t key_index, bool rtcp);
+void galois_srtp_event(const struct galois_srtp *s, enum galois_srtp_event_type type, uint32_t ssrc,
+                       size_t key_index, bool rtcp);
+
 // galois_srtp_check_buffers refuses partially overlapping buffers.
-GALOIS_MUST_CHECK galois_err galois_srtp_check_buffers(const uint8_t *out, size_t max_out_len,
-                                                       const uint8_t *in, size_t in_len);
-// galois_srtp_fail counts a failure `err` in the session and (if known) stream counters and
-// wipes the output.
+static inline galois_err galois_srtp_check_buffers(const uint8_t *out, size_t max_out_len,
+                                                   const uint8_t *in, size_t in_len)
+{
+    if (out == NULL || in == NULL) {
+        return GALOIS_ERR_INVALID;
+    }
+    uintptr_t o = (uintptr_t)out;
+    uintptr_t i = (uintptr_t)in;
+    if (o != i && ((o < i && o + max_out_len > i) || (i < o && i + in_len > o))) {
+        return GALOIS_ERR_INVALID;
+    }
+    return GALOIS_ERR_OK;
+}
+
+// galois_srtp_fail counts a failure `err` in the session and (if known) stream counters and,
+// for a receiver, wipes the output.
 galois_err galois_srtp_fail(struct galois_srtp *s, struct stream *st, int which, galois_err err,
                             uint8_t *out, size_t max_out_len, size_t in_len);
+
 // galois_srtp_ok counts a success.
-void galois_srtp_ok(struct galois_srtp *s, struct stream *st, int which);
+static inline void galois_srtp_ok(struct galois_srtp *s, struct stream *st, int which)
+{
+    s->stats[which].packets++;
+    s->stats[which].ok++;
+    st->stats[which].packets++;
+    st->stats[which].ok++;
+}
 
 // gcm_iv forms the RFC 7714 §8.1 IV: (0x0000 || SSRC || ROC || SEQ) XOR salt.
 static inline void gcm_iv(uint8_t iv[GALOIS_GCM_IV_LEN], const uint8_t *salt, uint32_t ssrc,
