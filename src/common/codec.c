@@ -43,7 +43,7 @@ galois_err galois_base64_decode(uint8_t *out, size_t *out_len, size_t max_out_le
 {
     struct galois_cur c;
     galois_cur_init(&c, (const uint8_t *)in, in_len);
-    if (in_len == 0 || in_len % 4 != 0) {
+    if (in_len % 4 != 0) {
         return GALOIS_ERR_PARSE;
     }
     size_t o = 0;

@@ -24,11 +24,23 @@ struct galois_hmac_sha1 {
 galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out, const uint8_t *key, size_t key_len)
 {
     *out = NULL;
+    uint8_t hashed[GALOIS_SHA1_LEN];
     if (key_len > SHA1_BLOCK) {
-        return GALOIS_ERR_INVALID;  // SRTP's n_a is 160 bits; longer keys would need hashing
+        // RFC 2104 §2: a key longer than the block is replaced by its hash. (SRTP's keys are
+        // 20 bytes; this keeps the primitive a complete HMAC.)
+        unsigned int n = 0;
+        ERR_set_mark();
+        if (EVP_Digest(key, key_len, hashed, &n, EVP_sha1(), NULL) != 1) {
+            ERR_pop_to_mark();
+            return GALOIS_ERR_CRYPTO;
+        }
+        ERR_clear_last_mark();
+        key = hashed;
+        key_len = n;
     }
     struct galois_hmac_sha1 *h = calloc(1, sizeof(*h));
     if (h == NULL) {
+        galois_secure_zero(hashed, sizeof(hashed));
         return GALOIS_ERR_NOMEM;
     }
     uint8_t ipad[SHA1_BLOCK];
@@ -59,6 +71,7 @@ galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out, const uint8_t *ke
     EVP_MD_free(md);
     galois_secure_zero(ipad, sizeof(ipad));
     galois_secure_zero(opad, sizeof(opad));
+    galois_secure_zero(hashed, sizeof(hashed));
     if (err != GALOIS_ERR_OK) {
         galois_hmac_sha1_free(h);
         return err;
