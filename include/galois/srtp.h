@@ -102,6 +102,17 @@ struct galois_srtp_event {
     bool rtcp;         // the event concerns SRTCP
 };
 
+// galois_srtp_cryptex selects RFC 9335 protection of the CSRC list and header extensions.
+enum galois_srtp_cryptex {
+    GALOIS_SRTP_CRYPTEX_OFF = 0,  // packets are sent and accepted without cryptex
+    // Packets with CSRCs or a one-/two-byte header extension are sent cryptex-protected (an
+    // empty extension is added to a packet with CSRCs and none); both kinds are accepted.
+    GALOIS_SRTP_CRYPTEX_ON,
+    // As ON, and a received packet with CSRCs or a header extension that is not
+    // cryptex-protected is refused (GALOIS_ERR_POLICY).
+    GALOIS_SRTP_CRYPTEX_REQUIRED,
+};
+
 // galois_srtp_policy configures a session. galois_srtp_new copies everything it needs; the
 // policy and the keys it points to may be wiped and freed when galois_srtp_new returns.
 struct galois_srtp_policy {
@@ -130,6 +141,13 @@ struct galois_srtp_policy {
     bool unencrypted_srtcp;     // SRTCP sent with E = 0
     bool unauthenticated_srtp;  // SRTP carries no tag (AES-CM suites only)
     bool allow_null_cipher;     // the NULL suites are refused unless this is set
+    // Header protection: cryptex (RFC 9335) or encrypted header extension elements (RFC 6904),
+    // never both on one session (RFC 9335 §6: GALOIS_ERR_POLICY).
+    enum galois_srtp_cryptex cryptex;
+    // encrypt_ext_ids is a bitmap of the header extension element IDs whose data RFC 6904
+    // encrypts: bit (id % 8) of byte (id / 8), IDs 1..14 (one-byte) and 1..255 (two-byte).
+    // Use galois_srtp_policy_encrypt_ext to set one. All zero: RFC 6904 off.
+    uint8_t encrypt_ext_ids[32];
     // on_event, when set, is called from inside protect/unprotect when a limit is reached.
     void (*on_event)(void *arg, const struct galois_srtp_event *event);
     void *event_arg;
@@ -145,6 +163,11 @@ struct galois_srtp_stats {
     uint64_t mki_fail;    // unknown MKI (GALOIS_ERR_NOT_FOUND)
     uint64_t refused;     // unknown SSRC, stream cap, key or index limit, buffer too small
 };
+
+// galois_srtp_policy_encrypt_ext adds extension element `id` (1..255) to the RFC 6904 set.
+// GALOIS_ERR_INVALID for id 0.
+GALOIS_API GALOIS_MUST_CHECK galois_err
+galois_srtp_policy_encrypt_ext(struct galois_srtp_policy *policy, unsigned id);
 
 struct galois_srtp;
 

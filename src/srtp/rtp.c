@@ -5,33 +5,6 @@
 
 enum { RTP_MIN_HEADER = 12, INDEX_LIMIT_LOG2 = 48 };
 
-// rtp_header reads the parts of an RTP header (RFC 3550 §5.1, §5.3.1) that SRTP needs and
-// checks that the whole header, CSRCs and extension included, lies within `len` bytes.
-static galois_err rtp_header(const uint8_t *p, size_t len, size_t *out_header_len,
-                             uint16_t *out_seq, uint32_t *out_ssrc)
-{
-    struct galois_cur c;
-    galois_cur_init(&c, p, len);
-    uint8_t vpxcc = 0;
-    uint8_t m_pt = 0;
-    uint32_t ts = 0;
-    if (!galois_cur_u8(&c, &vpxcc) || (vpxcc >> 6) != 2 || !galois_cur_u8(&c, &m_pt) ||
-        !galois_cur_u16(&c, out_seq) || !galois_cur_u32(&c, &ts) || !galois_cur_u32(&c, out_ssrc) ||
-        !galois_cur_skip(&c, 4u * (vpxcc & 0x0fu))) {
-        return GALOIS_ERR_PARSE;
-    }
-    if ((vpxcc & 0x10u) != 0) {
-        uint16_t profile = 0;
-        uint16_t words = 0;
-        if (!galois_cur_u16(&c, &profile) || !galois_cur_u16(&c, &words) ||
-            !galois_cur_skip(&c, 4u * (size_t)words)) {
-            return GALOIS_ERR_PARSE;
-        }
-    }
-    *out_header_len = len - galois_cur_len(&c);
-    return GALOIS_ERR_OK;
-}
-
 // next_index is the index of `seq` for stream `st`: estimated from the highest index seen, or,
 // for a stream's first packet, ROC (0 unless set) || SEQ.
 static uint64_t next_index(const struct stream *st, uint16_t seq)
@@ -53,28 +26,45 @@ static void commit(struct galois_srtp *s, struct stream *st, size_t key, uint64_
     galois_srtp_ok(s, st, RTP);
 }
 
+enum { CRYPTEX_ENC_START = 16 };  // fixed header + the extension header moved in front
+
+// seal protects the `len`-byte packet `pkt` in place and writes MKI and tag after it. `l` is
+// its layout; `cryptex` says the packet is in cryptex form (RFC 9335 §5.3: CSRCs, extension
+// body and payload are encrypted as one run, the extension header is authenticated only).
 static galois_err seal(struct galois_srtp *s, const struct keyset *ks, uint8_t *pkt,
-                       size_t header_len, size_t len, uint32_t ssrc, uint64_t index, size_t mki_key)
+                       const struct rtp_layout *l, size_t len, uint64_t index, size_t mki_key,
+                       bool cryptex)
 {
     const struct galois_srtp_suite_info *info = s->info;
     size_t mki_len = s->policy.mki_len;
     uint8_t *trailer = pkt + len;
+    if (s->encrypt_ext) {
+        GALOIS_TRY(galois_hdrext_xor(s, ks, pkt, l, index));  // RFC 6904 §4: before the tag
+    }
+    size_t enc_start = cryptex ? CRYPTEX_ENC_START : l->header_len;
+    if (cryptex) {
+        galois_cryptex_swap(pkt, l->csrc_len, true);
+    }
+    galois_err err = GALOIS_ERR_OK;
     if (info->aead) {
         uint8_t iv[GALOIS_GCM_IV_LEN];
-        gcm_iv(iv, ks->salt, ssrc, index);
+        gcm_iv(iv, ks->salt, l->ssrc, index);
         // RFC 7714 §8.2 / §12: unencrypted SRTP authenticates the whole packet as AAD.
-        size_t aad_len = s->policy.unencrypted_srtp ? len : header_len;
+        size_t aad_len = s->policy.unencrypted_srtp ? len : enc_start;
         struct galois_aad aad = {pkt, aad_len, NULL, 0};
-        GALOIS_TRY(galois_aes_gcm_seal(ks->gcm, pkt + aad_len, trailer, iv, &aad, pkt + aad_len,
-                                       len - aad_len));
+        err = galois_aes_gcm_seal(ks->gcm, pkt + aad_len, trailer, iv, &aad, pkt + aad_len,
+                                  len - aad_len);
         memcpy(trailer + info->rtp_tag_len, s->masters[mki_key].mki, mki_len);
-        return GALOIS_ERR_OK;
-    }
-    if (!info->null_cipher && !s->policy.unencrypted_srtp) {
+    } else if (!info->null_cipher && !s->policy.unencrypted_srtp) {
         uint8_t iv[GALOIS_AES_BLOCK];
-        cm_iv(iv, ks->salt, ssrc, index);
-        GALOIS_TRY(
-            galois_aes_ctr_xor(ks->ctr, pkt + header_len, pkt + header_len, len - header_len, iv));
+        cm_iv(iv, ks->salt, l->ssrc, index);
+        err = galois_aes_ctr_xor(ks->ctr, pkt + enc_start, pkt + enc_start, len - enc_start, iv);
+    }
+    if (cryptex) {
+        galois_cryptex_swap(pkt, l->csrc_len, false);
+    }
+    if (err != GALOIS_ERR_OK || info->aead) {
+        return err;
     }
     memcpy(trailer, s->masters[mki_key].mki, mki_len);
     if (!s->policy.unauthenticated_srtp) {
@@ -94,14 +84,12 @@ galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *o
         return GALOIS_ERR_STATE;
     }
     GALOIS_TRY(galois_srtp_check_buffers(out, max_out_len, in, in_len));
-    size_t header_len = 0;
-    uint16_t seq = 0;
-    uint32_t ssrc = 0;
-    galois_err err = rtp_header(in, in_len, &header_len, &seq, &ssrc);
+    struct rtp_layout l;
+    galois_err err = galois_rtp_layout(&l, in, in_len);
     if (err != GALOIS_ERR_OK) {
         return galois_srtp_fail(srtp, NULL, RTP, err, NULL, 0, 0);
     }
-    struct stream *st = galois_srtp_admit(srtp, ssrc, &err);
+    struct stream *st = galois_srtp_admit(srtp, l.ssrc, &err);
     if (st == NULL) {
         return galois_srtp_fail(srtp, NULL, RTP, err, NULL, 0, 0);
     }
@@ -109,9 +97,9 @@ galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *o
     if (in_len > max_out_len || overhead > max_out_len - in_len) {
         return galois_srtp_fail(srtp, st, RTP, GALOIS_ERR_BUFFER, NULL, 0, 0);
     }
-    uint64_t index = next_index(st, seq);
+    uint64_t index = next_index(st, l.seq);
     if (index >= (1ull << INDEX_LIMIT_LOG2)) {
-        galois_srtp_event(srtp, GALOIS_SRTP_EVENT_INDEX_LIMIT, ssrc, srtp->send_key, false);
+        galois_srtp_event(srtp, GALOIS_SRTP_EVENT_INDEX_LIMIT, l.ssrc, srtp->send_key, false);
         return galois_srtp_fail(srtp, st, RTP, GALOIS_ERR_LIMIT, NULL, 0, 0);
     }
     enum galois_replay_verdict verdict = galois_replay_check(&st->replay[RTP], index);
@@ -120,7 +108,7 @@ galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *o
         return galois_srtp_fail(srtp, st, RTP, GALOIS_ERR_REPLAY, NULL, 0, 0);
     }
     size_t key = srtp->send_key;
-    if ((err = galois_srtp_check_use(srtp, key, RTP, ssrc)) != GALOIS_ERR_OK) {
+    if ((err = galois_srtp_check_use(srtp, key, RTP, l.ssrc)) != GALOIS_ERR_OK) {
         return galois_srtp_fail(srtp, st, RTP, err, NULL, 0, 0);
     }
     const struct keyset *ks = galois_srtp_keys(srtp, st, key, RTP, index, &err);
@@ -130,25 +118,80 @@ galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *o
     if (out != in) {
         memcpy(out, in, in_len);
     }
-    if ((err = seal(srtp, ks, out, header_len, in_len, ssrc, index, key)) != GALOIS_ERR_OK) {
-        galois_secure_zero(out, in_len + overhead);
+    size_t len = in_len;
+    bool cryptex = srtp->policy.cryptex != GALOIS_SRTP_CRYPTEX_OFF && (l.has_ext || l.csrc_len > 0);
+    if (cryptex) {
+        err = galois_cryptex_prepare(out, &len, max_out_len - srtp->rtp_trailer_len, &l);
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = seal(srtp, ks, out, &l, len, index, key, cryptex);
+    }
+    if (err != GALOIS_ERR_OK) {
+        galois_secure_zero(out, max_out_len < in_len + overhead ? max_out_len : in_len + overhead);
         return galois_srtp_fail(srtp, st, RTP, err, NULL, 0, 0);
     }
     commit(srtp, st, key, index);
-    *out_len = in_len + overhead;
+    *out_len = len + srtp->rtp_trailer_len;
     return GALOIS_ERR_OK;
+}
+
+// open_cryptex authenticates and decrypts a cryptex packet (RFC 9335 §5.4) into `out`: the
+// packet is copied there first, so the swap that makes the encrypted parts contiguous happens
+// in the caller's output, never in `in`.
+static galois_err open_cryptex(struct galois_srtp *s, const struct keyset *ks, uint8_t *out,
+                               const uint8_t *in, const struct rtp_layout *l, size_t len,
+                               const uint8_t *tag, uint64_t index)
+{
+    const struct galois_srtp_suite_info *info = s->info;
+    galois_err err = GALOIS_ERR_OK;
+    if (!info->aead) {
+        uint8_t roc[4];
+        uint8_t mac[GALOIS_SHA1_LEN];
+        galois_put_u32(roc, (uint32_t)(index >> 16));
+        GALOIS_TRY(galois_hmac_sha1(ks->hmac, mac, in, len, roc, sizeof(roc)));
+        if (!galois_ct_equal(mac, tag, info->rtp_tag_len)) {
+            return GALOIS_ERR_AUTH;
+        }
+    }
+    uint8_t tag_copy[GALOIS_SRTP_MAX_TAG_LEN];
+    memcpy(tag_copy, tag, info->rtp_tag_len);  // `tag` may lie in `out` past `len`: keep it
+    if (out != in) {
+        memcpy(out, in, len);
+    }
+    galois_cryptex_swap(out, l->csrc_len, true);
+    if (info->aead) {
+        uint8_t iv[GALOIS_GCM_IV_LEN];
+        gcm_iv(iv, ks->salt, l->ssrc, index);
+        struct galois_aad aad = {out, CRYPTEX_ENC_START, NULL, 0};
+        err = galois_aes_gcm_open(ks->gcm, out + CRYPTEX_ENC_START, iv, &aad,
+                                  out + CRYPTEX_ENC_START, len - CRYPTEX_ENC_START, tag_copy);
+    } else {
+        uint8_t iv[GALOIS_AES_BLOCK];
+        cm_iv(iv, ks->salt, l->ssrc, index);
+        err = galois_aes_ctr_xor(ks->ctr, out + CRYPTEX_ENC_START, out + CRYPTEX_ENC_START,
+                                 len - CRYPTEX_ENC_START, iv);
+    }
+    galois_cryptex_swap(out, l->csrc_len, false);
+    if (err == GALOIS_ERR_OK) {
+        galois_cryptex_restore(out, l);
+    }
+    return err;
 }
 
 // open_packet checks the tag of the `len`-byte protected packet `in` (MKI and tag removed:
 // they are at `tag`) and writes the plaintext packet to `out`.
 static galois_err open_packet(struct galois_srtp *s, const struct keyset *ks, uint8_t *out,
-                              const uint8_t *in, size_t header_len, size_t len, const uint8_t *tag,
-                              uint32_t ssrc, uint64_t index)
+                              const uint8_t *in, const struct rtp_layout *l, size_t len,
+                              const uint8_t *tag, uint64_t index)
 {
     const struct galois_srtp_suite_info *info = s->info;
+    size_t header_len = l->header_len;
+    if (galois_rtp_is_cryptex(l)) {
+        return open_cryptex(s, ks, out, in, l, len, tag, index);
+    }
     if (info->aead) {
         uint8_t iv[GALOIS_GCM_IV_LEN];
-        gcm_iv(iv, ks->salt, ssrc, index);
+        gcm_iv(iv, ks->salt, l->ssrc, index);
         size_t aad_len = s->policy.unencrypted_srtp ? len : header_len;
         struct galois_aad aad = {in, aad_len, NULL, 0};
         GALOIS_TRY(galois_aes_gcm_open(ks->gcm, out + aad_len, iv, &aad, in + aad_len,
@@ -177,7 +220,7 @@ static galois_err open_packet(struct galois_srtp *s, const struct keyset *ks, ui
         return GALOIS_ERR_OK;
     }
     uint8_t iv[GALOIS_AES_BLOCK];
-    cm_iv(iv, ks->salt, ssrc, index);
+    cm_iv(iv, ks->salt, l->ssrc, index);
     return galois_aes_ctr_xor(ks->ctr, out + header_len, in + header_len, len - header_len, iv);
 }
 
@@ -201,11 +244,8 @@ galois_err galois_srtp_unprotect(struct galois_srtp *srtp, uint8_t *out, size_t 
                                        galois_cur_take_tail(&pkt, &tag, tag_len)
                                  : galois_cur_take_tail(&pkt, &tag, tag_len) &&
                                        galois_cur_take_tail(&pkt, &mki, mki_len);
-    size_t header_len = 0;
-    uint16_t seq = 0;
-    uint32_t ssrc = 0;
-    galois_err err = trailer_ok ? rtp_header(galois_cur_data(&pkt), galois_cur_len(&pkt),
-                                             &header_len, &seq, &ssrc)
+    struct rtp_layout l;
+    galois_err err = trailer_ok ? galois_rtp_layout(&l, galois_cur_data(&pkt), galois_cur_len(&pkt))
                                 : GALOIS_ERR_PARSE;
     if (err != GALOIS_ERR_OK) {
         return galois_srtp_fail(srtp, NULL, RTP, err, out, max_out_len, in_len);
@@ -213,15 +253,21 @@ galois_err galois_srtp_unprotect(struct galois_srtp *srtp, uint8_t *out, size_t 
     size_t len = galois_cur_len(&pkt);
     // A stream the session does not have yet is made for this packet and dropped again if the
     // packet fails: a forged packet leaves no state behind.
+    uint32_t ssrc = l.ssrc;
     struct stream *st = galois_srtp_find(srtp, ssrc);
     bool is_new = st == NULL;
     if (is_new && (st = galois_srtp_insert(srtp, ssrc, false, &err)) == NULL) {
         return galois_srtp_fail(srtp, NULL, RTP, err, out, max_out_len, in_len);
     }
     size_t key = 0;
-    uint64_t index = next_index(st, seq);
+    uint64_t index = next_index(st, l.seq);
+    bool cryptex = galois_rtp_is_cryptex(&l);
     if (len > max_out_len) {
         err = GALOIS_ERR_BUFFER;
+    } else if (cryptex ? srtp->policy.cryptex == GALOIS_SRTP_CRYPTEX_OFF
+                       : srtp->policy.cryptex == GALOIS_SRTP_CRYPTEX_REQUIRED &&
+                             (l.has_ext || l.csrc_len > 0)) {
+        err = GALOIS_ERR_POLICY;  // cryptex where not agreed, or plain headers where required
     } else if (mki_len > 0 && !galois_srtp_lookup_mki(srtp, galois_cur_data(&mki), &key)) {
         err = GALOIS_ERR_NOT_FOUND;
     } else if (index >= (1ull << INDEX_LIMIT_LOG2)) {
@@ -237,7 +283,10 @@ galois_err galois_srtp_unprotect(struct galois_srtp *srtp, uint8_t *out, size_t 
         ks = galois_srtp_keys(srtp, st, key, RTP, index, &err);
     }
     if (err == GALOIS_ERR_OK) {
-        err = open_packet(srtp, ks, out, in, header_len, len, galois_cur_data(&tag), ssrc, index);
+        err = open_packet(srtp, ks, out, in, &l, len, galois_cur_data(&tag), index);
+    }
+    if (err == GALOIS_ERR_OK && srtp->encrypt_ext) {
+        err = galois_hdrext_xor(srtp, ks, out, &l, index);  // after authentication
     }
     if (err != GALOIS_ERR_OK) {
         galois_srtp_fail(srtp, is_new ? NULL : st, RTP, err, out, max_out_len, in_len);

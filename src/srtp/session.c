@@ -5,6 +5,27 @@
 
 // Labels of RFC 3711 §4.3.1: SRTP encryption, authentication, salt; SRTCP the same + 3.
 enum { LABEL_KEY = 0x00, LABEL_AUTH = 0x01, LABEL_SALT = 0x02, LABEL_RTCP = 0x03 };
+// RFC 6904 §5.1: the header encryption key and salt.
+enum { LABEL_HDR_KEY = 0x06, LABEL_HDR_SALT = 0x07 };
+
+static bool any_ext_id(const struct galois_srtp_policy *p)
+{
+    for (size_t i = 0; i < sizeof(p->encrypt_ext_ids); i++) {
+        if (p->encrypt_ext_ids[i] != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+galois_err galois_srtp_policy_encrypt_ext(struct galois_srtp_policy *policy, unsigned id)
+{
+    if (id == 0 || id > 255) {
+        return GALOIS_ERR_INVALID;
+    }
+    policy->encrypt_ext_ids[id / 8] |= (uint8_t)(1u << (id % 8));
+    return GALOIS_ERR_OK;
+}
 enum { AUTH_KEY_LEN = 20 };  // n_a = 160 bits for HMAC-SHA1
 
 static galois_err check_policy(const struct galois_srtp_policy *p,
@@ -38,11 +59,20 @@ static galois_err check_policy(const struct galois_srtp_policy *p,
     if (info->aead && p->unauthenticated_srtp) {
         return GALOIS_ERR_POLICY;  // AEAD cannot drop its tag (RFC 7714 §12)
     }
+    if ((unsigned)p->cryptex > GALOIS_SRTP_CRYPTEX_REQUIRED || (p->encrypt_ext_ids[0] & 1u) != 0) {
+        return GALOIS_ERR_INVALID;  // no such cryptex mode; extension ID 0 does not exist
+    }
+    if (p->cryptex != GALOIS_SRTP_CRYPTEX_OFF &&
+        (any_ext_id(p) || info->null_cipher || p->unencrypted_srtp)) {
+        // RFC 9335 §6: cryptex replaces RFC 6904, never both; and it means encryption.
+        return GALOIS_ERR_POLICY;
+    }
     return GALOIS_ERR_OK;
 }
 
 static void keyset_cleanup(struct keyset *ks)
 {
+    galois_aes_ctr_free(ks->hdr_ctr);
     galois_aes_ctr_free(ks->ctr);
     galois_aes_gcm_free(ks->gcm);
     galois_hmac_sha1_free(ks->hmac);
@@ -58,6 +88,8 @@ static galois_err keyset_set(struct keyset *ks, const struct galois_srtp_suite_i
     galois_aes_ctr_free(ks->ctr);
     galois_aes_gcm_free(ks->gcm);
     galois_hmac_sha1_free(ks->hmac);
+    galois_aes_ctr_free(ks->hdr_ctr);
+    ks->hdr_ctr = NULL;
     ks->ctr = NULL;
     ks->gcm = NULL;
     ks->hmac = NULL;
@@ -78,7 +110,7 @@ static galois_err keyset_set(struct keyset *ks, const struct galois_srtp_suite_i
 
 // derive makes the session keys of `m` for `which` at r = index DIV kdr.
 static galois_err derive(struct keyset *ks, const struct galois_srtp_suite_info *info,
-                         const struct master *m, size_t key_index, int which, uint64_t r)
+                         const struct master *m, size_t key_index, int which, uint64_t r, bool hdr)
 {
     uint8_t key[GALOIS_SRTP_MAX_KEY_LEN];
     uint8_t salt[GALOIS_SRTP_MAX_SALT_LEN];
@@ -98,6 +130,23 @@ static galois_err derive(struct keyset *ks, const struct galois_srtp_suite_info 
         err = keyset_set(ks, info, which, key, salt, auth);
         ks->key_index = key_index;
         ks->r = r;
+    }
+    if (err == GALOIS_ERR_OK && which == RTP && hdr) {
+        // RFC 6904 §5.1; with an AEAD suite the header cipher is AES-CM all the same (RFC 7714
+        // §8.3), and its salt is derived at the AEAD salt length and used with two zero bytes
+        // appended, as libsrtp does (no RFC prints a vector for this combination).
+        uint8_t hdr_salt[GALOIS_SRTP_MAX_SALT_LEN] = {0};
+        err = galois_srtp_kdf(key, info->key_len, m->key, info->key_len, m->salt, info->salt_len,
+                              LABEL_HDR_KEY, r);
+        if (err == GALOIS_ERR_OK) {
+            err = galois_srtp_kdf(hdr_salt, info->salt_len, m->key, info->key_len, m->salt,
+                                  info->salt_len, LABEL_HDR_SALT, r);
+        }
+        if (err == GALOIS_ERR_OK) {
+            err = galois_aes_ctr_new(&ks->hdr_ctr, key, info->key_len);
+            memcpy(ks->hdr_salt, hdr_salt, sizeof(hdr_salt));
+        }
+        galois_secure_zero(hdr_salt, sizeof(hdr_salt));
     }
     galois_secure_zero(key, sizeof(key));
     galois_secure_zero(salt, sizeof(salt));
@@ -177,8 +226,13 @@ galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_po
         s->policy.max_streams = GALOIS_SRTP_DEFAULT_MAX_STREAMS;
     }
     s->num_keys = policy->num_keys;
-    s->overhead[RTP] = policy->mki_len + (policy->unauthenticated_srtp ? 0 : info->rtp_tag_len);
+    s->rtp_trailer_len = policy->mki_len + (policy->unauthenticated_srtp ? 0 : info->rtp_tag_len);
+    s->overhead[RTP] = s->rtp_trailer_len;
     s->overhead[RTCP] = 4 + policy->mki_len + info->rtcp_tag_len;
+    if (policy->cryptex != GALOIS_SRTP_CRYPTEX_OFF) {
+        s->overhead[RTP] += 4;  // an empty extension may be added (RFC 9335 §5.2)
+    }
+    s->encrypt_ext = any_ext_id(policy);
     s->kdr_mask = policy->kdr_log2 == 0 ? 0 : (1ull << policy->kdr_log2) - 1;
 
     size_t table_size = 4;
@@ -214,7 +268,7 @@ galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_po
             uint64_t margin = m->limit[w] / 8 < (1u << 16) ? m->limit[w] / 8 : (1u << 16);
             m->soft_at[w] = m->limit[w] - margin;
             if (s->kdr_mask == 0 &&
-                (err = derive(&m->keys[w], info, m, k, w, 0)) != GALOIS_ERR_OK) {
+                (err = derive(&m->keys[w], info, m, k, w, 0, s->encrypt_ext)) != GALOIS_ERR_OK) {
                 goto out;
             }
         }
@@ -253,7 +307,7 @@ struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, si
     uint64_t r = index >> s->policy.kdr_log2;
     struct keyset *ks = &st->own[which];
     if (!ks->ready || ks->key_index != key_index || ks->r != r) {
-        *err = derive(ks, s->info, &s->masters[key_index], key_index, which, r);
+        *err = derive(ks, s->info, &s->masters[key_index], key_index, which, r, s->encrypt_ext);
         if (*err != GALOIS_ERR_OK) {
             return NULL;
         }

@@ -9,13 +9,15 @@
 
 // keyset: the session keys for SRTP or SRTCP under one master key, in reused contexts.
 struct keyset {
-    struct galois_aes_ctr *ctr;              // AES-CM suites; NULL otherwise
-    struct galois_aes_gcm *gcm;              // AEAD suites; NULL otherwise
-    struct galois_hmac_sha1 *hmac;           // AES-CM and NULL suites; NULL for AEAD
-    uint8_t salt[GALOIS_SRTP_MAX_SALT_LEN];  // session salt (secret)
-    size_t key_index;                        // the master key these keys come from
-    uint64_t r;                              // index DIV kdr they were derived for
-    bool ready;                              // derived at least once
+    struct galois_aes_ctr *ctr;                  // AES-CM suites; NULL otherwise
+    struct galois_aes_gcm *gcm;                  // AEAD suites; NULL otherwise
+    struct galois_hmac_sha1 *hmac;               // AES-CM and NULL suites; NULL for AEAD
+    uint8_t salt[GALOIS_SRTP_MAX_SALT_LEN];      // session salt (secret)
+    struct galois_aes_ctr *hdr_ctr;              // RFC 6904 header key (label 0x06); or NULL
+    uint8_t hdr_salt[GALOIS_SRTP_MAX_SALT_LEN];  // RFC 6904 header salt (label 0x07), 14 bytes
+    size_t key_index;                            // the master key these keys come from
+    uint64_t r;                                  // index DIV kdr they were derived for
+    bool ready;                                  // derived at least once
 };
 
 // master: one master key and what it has been used for.
@@ -54,7 +56,9 @@ struct galois_srtp {
     size_t num_keys;
     size_t send_key;
     uint64_t kdr_mask;       // kdr - 1, or 0 when kdr is 0
-    size_t overhead[2];      // bytes protect adds: [0] SRTP, [1] SRTCP
+    size_t overhead[2];      // most bytes protect adds: [0] SRTP, [1] SRTCP
+    size_t rtp_trailer_len;  // MKI and tag after an SRTP packet
+    bool encrypt_ext;        // RFC 6904 is on (some ID is chosen)
     struct stream *streams;  // max_streams slots
     size_t num_streams;
     uint32_t *table;  // open addressing: slot index + 1, 0 = empty
@@ -65,6 +69,41 @@ struct galois_srtp {
 };
 
 enum { RTP = 0, RTCP = 1 };
+
+// rtp_layout: where the parts of an RTP header are (RFC 3550 §5.1, §5.3.1).
+struct rtp_layout {
+    size_t header_len;    // fixed header, CSRCs and extension
+    size_t csrc_len;      // bytes of CSRCs
+    bool has_ext;         // X bit
+    uint16_t profile;     // extension "defined by profile" field
+    size_t ext_off;       // offset of the 4-byte extension header
+    size_t ext_body_len;  // bytes after the extension header
+    uint16_t seq;
+    uint32_t ssrc;
+};
+
+// galois_rtp_layout parses the RTP header at `p` (`len` bytes) through the cursor: version 2, and
+// CSRCs and extension within the packet, or GALOIS_ERR_PARSE.
+GALOIS_MUST_CHECK galois_err galois_rtp_layout(struct rtp_layout *out, const uint8_t *p,
+                                               size_t len);
+// galois_rtp_is_cryptex tells whether the extension carries a cryptex profile (RFC 9335 §5.1).
+bool galois_rtp_is_cryptex(const struct rtp_layout *l);
+// galois_cryptex_prepare turns the plain packet `pkt` (`*len` bytes, room for `room`) into the
+// cryptex form before encryption: the extension profile becomes 0xC0DE/0xC2DE, or an empty
+// 0xC0DE extension is inserted for CSRCs without one. `l` is updated.
+GALOIS_MUST_CHECK galois_err galois_cryptex_prepare(uint8_t *pkt, size_t *len, size_t room,
+                                                    struct rtp_layout *l);
+// galois_cryptex_restore puts back the plain profile after decryption.
+void galois_cryptex_restore(uint8_t *pkt, const struct rtp_layout *l);
+// galois_cryptex_swap moves the 4-byte extension header in front of the CSRCs (`to_front`) so
+// CSRCs, extension body and payload are one contiguous run to encrypt, or back again.
+void galois_cryptex_swap(uint8_t *pkt, size_t csrc_len, bool to_front);
+// galois_hdrext_xor applies the RFC 6904 header keystream to the data of the chosen extension
+// elements of `pkt` (its own inverse). GALOIS_ERR_PARSE for an element past the extension.
+struct keyset;
+GALOIS_MUST_CHECK galois_err galois_hdrext_xor(const struct galois_srtp *s, const struct keyset *ks,
+                                               uint8_t *pkt, const struct rtp_layout *l,
+                                               uint64_t index);
 
 // The per-packet helpers are inline; their rare paths (a new stream, a limit, key derivation
 // with kdr != 0) are out of line in session.c.
