@@ -139,7 +139,7 @@ struct galois_srtp_policy {
     // unless named; the engine applies what it is given.
     bool unencrypted_srtp;      // SRTP payloads not encrypted (still authenticated)
     bool unencrypted_srtcp;     // SRTCP sent with E = 0
-    bool unauthenticated_srtp;  // SRTP carries no tag (AES-CM suites only)
+    bool unauthenticated_srtp;  // SRTP carries no tag (AES-CM suites only; else POLICY)
     bool allow_null_cipher;     // the NULL suites are refused unless this is set
     // Header protection: cryptex (RFC 9335) or encrypted header extension elements (RFC 6904),
     // never both on one session (RFC 9335 §6: GALOIS_ERR_POLICY).
@@ -196,7 +196,9 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_protect(struct galois_srtp *
 // as protect). A receiver session only. On any failure the first `max_out_len` bytes of `out`
 // hold no plaintext (wiped), no stream state except failure counters moves, and the result
 // is GALOIS_ERR_AUTH, GALOIS_ERR_REPLAY, GALOIS_ERR_PARSE, GALOIS_ERR_NOT_FOUND (unknown SSRC
-// or MKI), GALOIS_ERR_LIMIT or GALOIS_ERR_BUFFER.
+// or MKI), GALOIS_ERR_LIMIT, GALOIS_ERR_BUFFER, or GALOIS_ERR_POLICY (an authentic packet the
+// session did not agree to: cryptex where it is off, plain headers where it is required,
+// SRTCP with E = 0 without unencrypted_srtcp).
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_unprotect(struct galois_srtp *srtp,
                                                               uint8_t *out, size_t *out_len,
                                                               size_t max_out_len, const uint8_t *in,

@@ -53,7 +53,7 @@ galois_err galois_srtp_protect_rtcp(struct galois_srtp *srtp, uint8_t *out, size
     }
     struct stream *st = galois_srtp_admit(srtp, ssrc, &err);
     if (st == NULL) {
-        return galois_srtp_fail(srtp, NULL, RTCP, err, NULL, 0, 0);
+        return galois_srtp_refuse(srtp, RTCP, err, NULL, 0, 0);
     }
     const struct galois_srtp_suite_info *info = srtp->info;
     size_t overhead = srtp->overhead[RTCP];
@@ -192,15 +192,13 @@ galois_err galois_srtp_unprotect_rtcp(struct galois_srtp *srtp, uint8_t *out, si
     struct stream *st = galois_srtp_find(srtp, ssrc);
     bool is_new = st == NULL;
     if (is_new && (st = galois_srtp_insert(srtp, ssrc, false, &err)) == NULL) {
-        return galois_srtp_fail(srtp, NULL, RTCP, err, out, max_out_len, in_len);
+        return galois_srtp_refuse(srtp, RTCP, err, out, max_out_len, in_len);
     }
     uint32_t word = galois_get_u32(galois_cur_data(&eidx));
     uint32_t index = word & INDEX_MAX;
     size_t key = 0;
     if (len > max_out_len) {
         err = GALOIS_ERR_BUFFER;
-    } else if ((word & E_FLAG) == 0 && encrypts(srtp)) {
-        err = GALOIS_ERR_POLICY;  // unencrypted SRTCP that the session did not agree to
     } else if (mki_len > 0 && !galois_srtp_lookup_mki(srtp, galois_cur_data(&mki), &key)) {
         err = GALOIS_ERR_NOT_FOUND;
     } else if (galois_replay_check(&st->replay[RTCP], index) != GALOIS_REPLAY_FRESH) {
@@ -215,6 +213,11 @@ galois_err galois_srtp_unprotect_rtcp(struct galois_srtp *srtp, uint8_t *out, si
     if (err == GALOIS_ERR_OK) {
         err =
             open_rtcp(srtp, ks, out, in, len, galois_cur_data(&eidx), galois_cur_data(&tag), ssrc);
+    }
+    if (err == GALOIS_ERR_OK && (word & E_FLAG) == 0 && encrypts(srtp)) {
+        // Authentic, but sent unencrypted when the session did not agree to that. Checked
+        // after the tag, so a forged E bit counts as a forgery, not as a refusal.
+        err = GALOIS_ERR_POLICY;
     }
     if (err != GALOIS_ERR_OK) {
         galois_srtp_fail(srtp, is_new ? NULL : st, RTCP, err, out, max_out_len, in_len);

@@ -91,7 +91,7 @@ galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *o
     }
     struct stream *st = galois_srtp_admit(srtp, l.ssrc, &err);
     if (st == NULL) {
-        return galois_srtp_fail(srtp, NULL, RTP, err, NULL, 0, 0);
+        return galois_srtp_refuse(srtp, RTP, err, NULL, 0, 0);
     }
     size_t overhead = srtp->overhead[RTP];
     if (in_len > max_out_len || overhead > max_out_len - in_len) {
@@ -257,7 +257,7 @@ galois_err galois_srtp_unprotect(struct galois_srtp *srtp, uint8_t *out, size_t 
     struct stream *st = galois_srtp_find(srtp, ssrc);
     bool is_new = st == NULL;
     if (is_new && (st = galois_srtp_insert(srtp, ssrc, false, &err)) == NULL) {
-        return galois_srtp_fail(srtp, NULL, RTP, err, out, max_out_len, in_len);
+        return galois_srtp_refuse(srtp, RTP, err, out, max_out_len, in_len);
     }
     size_t key = 0;
     uint64_t index = next_index(st, l.seq);

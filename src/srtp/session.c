@@ -56,8 +56,9 @@ static galois_err check_policy(const struct galois_srtp_policy *p,
     if (info->null_cipher && !p->allow_null_cipher) {
         return GALOIS_ERR_POLICY;
     }
-    if (info->aead && p->unauthenticated_srtp) {
-        return GALOIS_ERR_POLICY;  // AEAD cannot drop its tag (RFC 7714 §12)
+    if ((info->aead || info->null_cipher) && p->unauthenticated_srtp) {
+        // AEAD cannot drop its tag (RFC 7714 §12); NULL without a tag would protect nothing.
+        return GALOIS_ERR_POLICY;
     }
     if ((unsigned)p->cryptex > GALOIS_SRTP_CRYPTEX_REQUIRED || (p->encrypt_ext_ids[0] & 1u) != 0) {
         return GALOIS_ERR_INVALID;  // no such cryptex mode; extension ID 0 does not exist
@@ -370,6 +371,17 @@ static void count(struct galois_srtp_stats *st, galois_err err)
             st->refused++;
             break;
     }
+}
+
+galois_err galois_srtp_refuse(struct galois_srtp *s, int which, galois_err err, uint8_t *out,
+                              size_t max_out_len, size_t in_len)
+{
+    s->stats[which].packets++;
+    s->stats[which].refused++;
+    if (out != NULL && s->policy.direction == GALOIS_SRTP_RECEIVE) {
+        galois_secure_zero(out, max_out_len < in_len ? max_out_len : in_len);
+    }
+    return err;
 }
 
 galois_err galois_srtp_fail(struct galois_srtp *s, struct stream *st, int which, galois_err err,
