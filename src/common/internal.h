@@ -36,7 +36,9 @@ struct galois_cur {
 // module all the same; nothing outside it touches `p` and `len`.
 static inline void galois_cur_init(struct galois_cur *c, const uint8_t *p, size_t len)
 {
-    c->p = p;
+    // A NULL view becomes an empty one over a real object: NULL + 0 is undefined in C.
+    static const uint8_t empty[1];
+    c->p = p == NULL ? empty : p;
     c->len = p == NULL ? 0 : len;
 }
 

@@ -154,8 +154,8 @@ static galois_err open_rtcp(struct galois_srtp *s, const struct keyset *ks, uint
     if (out != in) {
         memcpy(out, in, len);
     }
-    if (!e) {
-        return GALOIS_ERR_OK;
+    if (!e || s->info->null_cipher) {
+        return GALOIS_ERR_OK;  // the NULL cipher "encrypts" nothing, E = 1 or not (as libsrtp)
     }
     uint8_t iv[GALOIS_AES_BLOCK];
     cm_iv(iv, ks->salt, ssrc, index);
