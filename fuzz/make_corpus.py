@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Regenerates the seed corpora in fuzz/corpus/ (standard library only).
+
+    fuzz/make_corpus.py [--gen BUILD_FUZZ/fuzz/fuzz_corpus_gen]
+
+rtp_unprotect/ and rtcp_unprotect/ get the protected packets of tests/vectors/
+libsrtp-reference.txt and rfc7714.txt, each prefixed with the selector byte of its suite
+(fuzz/srtp_fuzz.h: suite index in enum order, bit 7 for an MKI). The fuzz sessions use the
+same master keys as libsrtp-reference.txt, so its packets are accepted; the others (cryptex,
+RFC 7714 session-key packets, the GCM + RFC 6904 packet under another key) are refused and
+seed the failure paths. With --gen, the engine-made seeds of corpus_gen.c (every suite, with
+and without MKI) are added. cursor/ gets a few hand-written programs (see cursor.c).
+Files named regress-* (inputs that once crashed a target) are left alone.
+"""
+import argparse
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "fuzz" / "corpus"
+# enum galois_srtp_suite, from 1; the selector is index - 1.
+SUITES = [
+    "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AES_192_CM_HMAC_SHA1_80",
+    "AES_192_CM_HMAC_SHA1_32", "AES_256_CM_HMAC_SHA1_80", "AES_256_CM_HMAC_SHA1_32",
+    "AEAD_AES_128_GCM", "AEAD_AES_256_GCM", "AEAD_AES_128_GCM_8", "AEAD_AES_256_GCM_8",
+    "NULL_HMAC_SHA1_80", "NULL_HMAC_SHA1_32",
+]
+MKI_FLAG = 0x80
+# Seeds this script writes (and so replaces); others, such as regress-* inputs that once
+# crashed a target, are kept.
+GENERATED = ("vec-", "gen-", "hand-")
+
+
+def cases(path):
+    """Yields (name, fields) for each [case] of a vector file (tests/vectors/README.md)."""
+    name, fields = None, {}
+    for line in path.read_text().splitlines():
+        if line.startswith("["):
+            if name is not None:
+                yield name, fields
+            name, fields = line[1:line.index("]")], {}
+        elif " = " in line and not line.startswith("#"):
+            key, value = line.split(" = ", 1)
+            fields[key] = value
+    if name is not None:
+        yield name, fields
+
+
+def slug(text):
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+
+
+def write(target, name, data):
+    path = CORPUS / target / name
+    path.write_bytes(data)
+
+
+def vector_seeds():
+    count = 0
+    seen = set()
+    for file in ("libsrtp-reference.txt", "rfc7714.txt"):
+        for name, f in cases(ROOT / "tests" / "vectors" / file):
+            suite = f.get("suite_text") or next((s for s in SUITES if s in name.split()), None)
+            if suite not in SUITES:
+                continue
+            selector = SUITES.index(suite) | (MKI_FLAG if "mki" in f else 0)
+            for field, target in (("srtp_packet", "rtp_unprotect"),
+                                  ("srtcp_packet", "rtcp_unprotect")):
+                if field in f and (target, f[field]) not in seen:
+                    seen.add((target, f[field]))
+                    write(target, "vec-" + slug(name), bytes([selector]) + bytes.fromhex(f[field]))
+                    count += 1
+    return count
+
+
+def cursor_seeds():
+    # Each seed: program length, program, data. Operations (low 5 bits): 1-3 u8/u16/u32,
+    # 4 skip, 5 copy, 6 take, 7 take_tail, 8 peek, 9 lit, 10 until, 11 until_any,
+    # 12 u64_dec, 13 eq, 14 copy cursor, 0 re-init; high 3 bits pick the cursor.
+    sdes = b"1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20|1:4"
+    rtp = bytes.fromhex("900f1234decafbadcafebabebede000151000200abababab")
+    seeds = {
+        # a=crypto: tag, space, suite up to ' ', literal, key up to '|' or ' ', lifetime.
+        "sdes": bytes([12, 0x0c, 0x00, 0x0a, 0x20, 0x20, 0x01, 0x09, 0x02, 0x20, 0x6b, 0x0b,
+                       0x02]) + sdes,
+        # RTP: u8 u8 u16 u32 u32, take 4 into cursor 1, peek, take_tail 4, skip to the end.
+        "rtp": bytes([14, 0x01, 0x01, 0x02, 0x03, 0x03, 0x06, 0x04, 0x01, 0x08, 0x00, 0x07,
+                      0x04, 0x02, 0x04]) + rtp,
+        # Edges: skip len+1, copy len, take len-1, u64 at the end, NULL re-init then reads.
+        "edges": bytes([16, 0x04, 0x89, 0x05, 0x80, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x01, 0x02,
+                        0x03, 0x04, 0x00, 0x0d, 0x00]) + b"18446744073709551616 0",
+        "empty": bytes([4, 0x01, 0x04, 0x00, 0x0c]),
+    }
+    for name, data in seeds.items():
+        write("cursor", "hand-" + name, data)
+    return len(seeds)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gen", help="path of the built fuzz_corpus_gen")
+    args = parser.parse_args()
+    for target in ("rtp_unprotect", "rtcp_unprotect", "cursor"):
+        directory = CORPUS / target
+        directory.mkdir(parents=True, exist_ok=True)
+        for old in directory.iterdir():
+            if old.name.startswith(GENERATED):
+                old.unlink()
+    n = vector_seeds() + cursor_seeds()
+    if args.gen:
+        subprocess.run([args.gen, str(CORPUS / "rtp_unprotect"), str(CORPUS / "rtcp_unprotect")],
+                       check=True)
+    for target in ("rtp_unprotect", "rtcp_unprotect", "cursor"):
+        print(f"{target}: {len(os.listdir(CORPUS / target))} seeds")
+    return 0 if n else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

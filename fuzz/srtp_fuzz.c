@@ -1,0 +1,134 @@
+// The sessions and keys of the SRTP fuzz targets; see srtp_fuzz.h.
+#include "srtp_fuzz.h"
+
+#include <string.h>
+
+#include "common/internal.h"
+
+static const uint8_t key_cm128[16] = {0xe1, 0xf9, 0x7a, 0x0d, 0x3e, 0x01, 0x8b, 0xe0,
+                                      0xd6, 0x4f, 0xa3, 0x2c, 0x06, 0xde, 0x41, 0x39};
+static const uint8_t salt_cm128[14] = {0x0e, 0xc6, 0x75, 0xad, 0x49, 0x8a, 0xfe,
+                                       0xeb, 0xb6, 0x96, 0x0b, 0x3a, 0xab, 0xe6};
+static const uint8_t key_cm192[24] = {0x73, 0xed, 0xc6, 0x6c, 0x4f, 0xa1, 0x57, 0x76,
+                                      0xfb, 0x57, 0xf9, 0x50, 0x5c, 0x17, 0x13, 0x65,
+                                      0x50, 0xff, 0xda, 0x71, 0xf3, 0xe8, 0xe5, 0xf1};
+static const uint8_t salt_cm192[14] = {0xc8, 0x52, 0x2f, 0x3a, 0xcd, 0x4c, 0xe8,
+                                       0x6d, 0x5a, 0xdd, 0x78, 0xed, 0xbb, 0x11};
+static const uint8_t key_cm256[32] = {
+    0xf0, 0xf0, 0x49, 0x14, 0xb5, 0x13, 0xf2, 0x76, 0x3a, 0x1b, 0x1f, 0xa1, 0x30, 0xf1, 0x0e, 0x29,
+    0x98, 0xf6, 0xf6, 0xe4, 0x3e, 0x43, 0x09, 0xd1, 0xe6, 0x22, 0xa0, 0xe3, 0x32, 0xb9, 0xf1, 0xb6};
+static const uint8_t salt_cm256[14] = {0x3b, 0x04, 0x80, 0x3d, 0xe5, 0x1e, 0xe7,
+                                       0xc9, 0x64, 0x23, 0xab, 0x5b, 0x78, 0xd2};
+static const uint8_t salt_gcm[12] = {0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
+                                     0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab};
+static const uint8_t mki0[FUZZ_MKI_LEN] = {0xe1, 0xf9, 0x7a, 0x0d};
+static const uint8_t mki1[FUZZ_MKI_LEN] = {0x00, 0x00, 0x00, 0x01};
+
+uint8_t fuzz_selector(enum galois_srtp_suite suite, bool mki)
+{
+    GALOIS_CHECK(suite > GALOIS_SRTP_SUITE_NONE && suite < GALOIS_SRTP_SUITE_COUNT_);
+    return (uint8_t)((unsigned)(suite - 1) | (mki ? FUZZ_MKI_FLAG : 0u));
+}
+
+enum galois_srtp_suite fuzz_suite(uint8_t selector)
+{
+    return (enum galois_srtp_suite)(1 + (selector & 0x7f) % FUZZ_NUM_SUITES);
+}
+
+void fuzz_policy(struct galois_srtp_policy *policy,
+                 struct galois_srtp_master_key keys[FUZZ_NUM_KEYS_MKI], uint8_t selector,
+                 enum galois_srtp_direction direction)
+{
+    enum galois_srtp_suite suite = fuzz_suite(selector);
+    const struct galois_srtp_suite_info *info = galois_srtp_suite_get_info(suite);
+    GALOIS_CHECK(info != NULL);
+    memset(keys, 0, FUZZ_NUM_KEYS_MKI * sizeof(keys[0]));
+    if (info->aead) {
+        for (size_t i = 0; i < info->key_len; i++) {
+            keys[0].key[i] = (uint8_t)i;
+        }
+        memcpy(keys[0].salt, salt_gcm, sizeof(salt_gcm));
+    } else if (info->key_len == 24) {
+        memcpy(keys[0].key, key_cm192, sizeof(key_cm192));
+        memcpy(keys[0].salt, salt_cm192, sizeof(salt_cm192));
+    } else if (info->key_len == 32) {
+        memcpy(keys[0].key, key_cm256, sizeof(key_cm256));
+        memcpy(keys[0].salt, salt_cm256, sizeof(salt_cm256));
+    } else {
+        GALOIS_CHECK(info->key_len == 16);
+        memcpy(keys[0].key, key_cm128, sizeof(key_cm128));
+        memcpy(keys[0].salt, salt_cm128, sizeof(salt_cm128));
+    }
+    bool mki = (selector & FUZZ_MKI_FLAG) != 0;
+    if (mki) {
+        memcpy(keys[0].mki, mki0, sizeof(mki0));
+        keys[1] = keys[0];
+        for (size_t i = 0; i < sizeof(keys[1].key); i++) {
+            keys[1].key[i] = (uint8_t)~keys[1].key[i];
+        }
+        memcpy(keys[1].mki, mki1, sizeof(mki1));
+    }
+    *policy = (struct galois_srtp_policy){
+        .suite = suite,
+        .direction = direction,
+        .keys = keys,
+        .num_keys = mki ? FUZZ_NUM_KEYS_MKI : 1,
+        .mki_len = mki ? FUZZ_MKI_LEN : 0,
+        .accept_any_ssrc = true,
+        .allow_null_cipher = true,
+    };
+}
+
+struct galois_srtp *fuzz_session(uint8_t selector, enum galois_srtp_direction direction)
+{
+    static struct galois_srtp *sessions[FUZZ_NUM_SUITES][2][2];
+    enum galois_srtp_suite suite = fuzz_suite(selector);
+    size_t mki = (selector & FUZZ_MKI_FLAG) != 0;
+    size_t dir = direction == GALOIS_SRTP_SEND;
+    struct galois_srtp **s = &sessions[suite - 1][mki][dir];
+    if (*s == NULL) {
+        struct galois_srtp_policy policy;
+        struct galois_srtp_master_key keys[FUZZ_NUM_KEYS_MKI];
+        fuzz_policy(&policy, keys, selector, direction);
+        GALOIS_CHECK(galois_srtp_new(s, &policy) == GALOIS_ERR_OK);
+    }
+    return *s;
+}
+
+void fuzz_forget(struct galois_srtp *srtp, uint32_t ssrc)
+{
+    galois_err err = galois_srtp_remove_stream(srtp, ssrc);
+    GALOIS_CHECK(err == GALOIS_ERR_OK || err == GALOIS_ERR_NOT_FOUND);
+}
+
+void fuzz_key_usage(const struct galois_srtp *srtp, uint64_t *out, bool rtcp, size_t num_keys)
+{
+    for (size_t i = 0; i < num_keys; i++) {
+        uint64_t rtp_count = 0;
+        uint64_t rtcp_count = 0;
+        GALOIS_CHECK(galois_srtp_key_usage(srtp, &rtp_count, &rtcp_count, i) == GALOIS_ERR_OK);
+        out[i] = rtcp ? rtcp_count : rtp_count;
+    }
+}
+
+size_t fuzz_used_key(const uint64_t *before, const uint64_t *after, size_t num_keys)
+{
+    size_t used = num_keys;
+    for (size_t i = 0; i < num_keys; i++) {
+        if (after[i] != before[i]) {
+            GALOIS_CHECK(used == num_keys && after[i] == before[i] + 1);
+            used = i;
+        }
+    }
+    GALOIS_CHECK(used < num_keys);
+    return used;
+}
+
+bool fuzz_all_zero(const uint8_t *p, size_t len)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < len; i++) {
+        acc |= p[i];
+    }
+    return acc == 0;
+}

@@ -1,0 +1,52 @@
+// Shared by the SRTP fuzz targets and the corpus generator: how the first input byte picks a
+// session, and the fixed master keys behind each one.
+//
+// The selector byte: bits 0-6 pick the suite (modulo the number of suites, in enum order from
+// GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80), bit 7 adds an MKI. The keys are those of the published
+// reference packets in tests/vectors/libsrtp-reference.txt, so those packets are valid seeds:
+// AES-128-CM and NULL suites use RFC 3711 B.3's e1f97a0d.../0ec675ad..., AES-192 and AES-256
+// use RFC 6188 7.4 and 7.2, AEAD uses 000102...(0f or 1f) with salt a0a1...ab. With an MKI,
+// key 0 has MKI e1f97a0d (libsrtp's srtp_validate_mki) and key 1 (every key byte inverted) has
+// MKI 00000001.
+#ifndef GALOIS_FUZZ_SRTP_FUZZ_H
+#define GALOIS_FUZZ_SRTP_FUZZ_H
+
+#include <galois/srtp.h>
+
+enum {
+    FUZZ_NUM_SUITES = GALOIS_SRTP_SUITE_COUNT_ - 1,
+    FUZZ_MKI_FLAG = 0x80,
+    FUZZ_MKI_LEN = 4,
+    FUZZ_NUM_KEYS_MKI = 2,
+};
+
+// fuzz_selector returns the selector byte for `suite`, with an MKI if `mki`.
+uint8_t fuzz_selector(enum galois_srtp_suite suite, bool mki);
+
+// fuzz_suite returns the suite `selector` picks.
+enum galois_srtp_suite fuzz_suite(uint8_t selector);
+
+// fuzz_policy fills `*policy` and `keys` (room for FUZZ_NUM_KEYS_MKI) for `selector`:
+// accept_any_ssrc, allow_null_cipher, default windows.
+void fuzz_policy(struct galois_srtp_policy *policy,
+                 struct galois_srtp_master_key keys[FUZZ_NUM_KEYS_MKI], uint8_t selector,
+                 enum galois_srtp_direction direction);
+
+// fuzz_session returns the session for `selector` and `direction`, made on first use and kept
+// for the life of the process (the fuzz targets remove every stream they create, so each input
+// meets the same state). It aborts if the session cannot be made.
+struct galois_srtp *fuzz_session(uint8_t selector, enum galois_srtp_direction direction);
+
+// fuzz_forget removes stream `ssrc` from `srtp` if it is there.
+void fuzz_forget(struct galois_srtp *srtp, uint32_t ssrc);
+
+// fuzz_used_key returns which master key of `srtp` counts one more packet (`rtcp` selects the
+// SRTCP count) in `after` than in `before` (arrays of FUZZ_NUM_KEYS_MKI counts, read with
+// fuzz_key_usage), aborting unless exactly one key moved, by exactly one.
+size_t fuzz_used_key(const uint64_t *before, const uint64_t *after, size_t num_keys);
+void fuzz_key_usage(const struct galois_srtp *srtp, uint64_t *out, bool rtcp, size_t num_keys);
+
+// fuzz_all_zero tells whether the `len` bytes at `p` are all zero.
+bool fuzz_all_zero(const uint8_t *p, size_t len);
+
+#endif  // GALOIS_FUZZ_SRTP_FUZZ_H
