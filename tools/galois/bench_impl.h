@@ -1,0 +1,78 @@
+// The internal interface of `galois bench`: each implementation measured (galois, libsrtp built
+// on NSS or on OpenSSL, and the raw OpenSSL EVP floor) is a table of functions that make an
+// endpoint and protect or unprotect one packet in place. bench.c drives them all alike.
+#ifndef GALOIS_TOOLS_BENCH_IMPL_H
+#define GALOIS_TOOLS_BENCH_IMPL_H
+
+#include <galois/srtp.h>
+
+enum {
+    BENCH_SSRC = 0x5eedcafe,
+    BENCH_FIRST_SEQ = 65000,  // the ROC wraps during every measurement
+    BENCH_RTP_HEADER = 12,
+    BENCH_RTCP_HEADER = 8,
+    BENCH_MAX_PAYLOAD = 1200,
+    // room for one packet: header, payload, SRTCP index, tag, with slack, cache-line aligned
+    BENCH_SLOT = 1280,
+};
+
+// bench_master is the master key and salt every implementation is given for a suite.
+struct bench_master {
+    uint8_t key[GALOIS_SRTP_MAX_KEY_LEN];
+    uint8_t salt[GALOIS_SRTP_MAX_SALT_LEN];
+};
+
+struct bench_impl;
+
+// bench_ops: what an implementation provides. `open` makes a sender (`send`) or a receiver
+// serving BENCH_SSRC for `suite` and returns an opaque endpoint, or NULL with a one-line
+// reason in `why` (unsupported suite, library missing). protect/unprotect work in place on
+// `pkt` (room for BENCH_SLOT bytes), update `*len`, and return 0 on success. `rtcp` selects
+// SRTCP. A sender's first SRTCP index is 1, as libsrtp's is, so that every implementation
+// protects a given packet into the same bytes.
+struct bench_ops {
+    void *(*open)(const struct bench_impl *impl, enum galois_srtp_suite suite,
+                  const struct bench_master *key, bool send, char *why, size_t why_len);
+    int (*protect)(void *ep, uint8_t *pkt, size_t *len, bool rtcp);
+    int (*unprotect)(void *ep, uint8_t *pkt, size_t *len, bool rtcp);
+    void (*close)(void *ep);
+};
+
+struct bench_impl {
+    const char *name;  // "galois", "evp-floor", "libsrtp2-nss", "libsrtp2-openssl"
+    const struct bench_ops *ops;
+    void *state;       // implementation-wide state (a dlopen'ed library), or NULL
+    const char *note;  // why the implementation is unavailable, or NULL when it is
+};
+
+// The implementations. bench_libsrtp_load fills `impl` for the libsrtp2 shared library at
+// `path`, loaded with dlopen(RTLD_LOCAL); on failure impl->note says why.
+extern const struct bench_ops bench_galois_ops;
+extern const struct bench_ops bench_evp_ops;
+void bench_libsrtp_load(struct bench_impl *impl, const char *name, const char *path);
+void bench_libsrtp_unload(struct bench_impl *impl);
+const char *bench_libsrtp_version(const struct bench_impl *impl);
+
+// bench_evp_variants measures the ways of doing the floor's HMAC-SHA1, AES-CTR and AES-GCM
+// work on OpenSSL EVP against each other and prints the table docs/BENCH.md discusses.
+int bench_evp_variants(unsigned runs, unsigned packets, bool json);
+
+// bench_now_ns reads the monotonic clock.
+uint64_t bench_now_ns(void);
+
+// bench_median sorts the `n` values at `v` and returns their median.
+double bench_median(double *v, size_t n);
+
+// Under valgrind --tool=callgrind --collect-atstart=no, bench_cg_collect switches the counting
+// on around the measured calls only, and bench_cg_dump writes the counts so far as a dump
+// named `name`, then zeroes them. Outside valgrind both do nothing.
+void bench_cg_collect(bool on);
+void bench_cg_dump(const char *name);
+
+// bench_put16/bench_put32 write big-endian integers; bench_get16/32 read them.
+void bench_put16(uint8_t *p, uint32_t v);
+void bench_put32(uint8_t *p, uint32_t v);
+uint32_t bench_get16(const uint8_t *p);
+uint32_t bench_get32(const uint8_t *p);
+
+#endif  // GALOIS_TOOLS_BENCH_IMPL_H
