@@ -138,9 +138,10 @@ static galois_err ecb_xor(EVP_CIPHER_CTX *ecb, uint8_t *out, const uint8_t *in, 
     size_t num_blocks = (len + GALOIS_AES_BLOCK - 1) / GALOIS_AES_BLOCK;
     uint64_t hi = load_be64(iv);
     uint64_t lo = load_be64(iv + 8);
+    bool carries = lo + (num_blocks - 1) < lo;  // SRTP's counters never do; other callers may
     for (size_t b = 0; b < num_blocks; b++) {
         uint64_t l = lo + b;
-        store_be64(blocks + b * GALOIS_AES_BLOCK, hi + (l < lo ? 1u : 0u));
+        store_be64(blocks + b * GALOIS_AES_BLOCK, carries && l < lo ? hi + 1 : hi);
         store_be64(blocks + b * GALOIS_AES_BLOCK + 8, l);
     }
     int n = 0;
@@ -150,6 +151,8 @@ static galois_err ecb_xor(EVP_CIPHER_CTX *ecb, uint8_t *out, const uint8_t *in, 
         galois_secure_zero(blocks, blocks_len);
         return GALOIS_ERR_CRYPTO;
     }
+    // Each keystream word is replaced by the output word it made, so no keystream stays on the
+    // stack without a second pass; only the unused tail of the last block is wiped.
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t x;
@@ -158,11 +161,13 @@ static galois_err ecb_xor(EVP_CIPHER_CTX *ecb, uint8_t *out, const uint8_t *in, 
         memcpy(&k, blocks + i, 8);
         x ^= k;
         memcpy(out + i, &x, 8);
+        memcpy(blocks + i, &x, 8);
     }
     for (; i < len; i++) {
         out[i] = in[i] ^ blocks[i];
+        blocks[i] = out[i];
     }
-    galois_secure_zero(blocks, blocks_len);
+    galois_secure_zero(blocks + len, blocks_len - len);
     return GALOIS_ERR_OK;
 }
 

@@ -87,7 +87,12 @@ galois_err galois_srtp_protect_rtcp(struct galois_srtp *srtp, uint8_t *out, size
         uint8_t iv[GALOIS_GCM_IV_LEN];
         rtcp_gcm_iv(iv, ks->salt, ssrc, index);
         size_t aad_len = e ? RTCP_HEADER : in_len;
-        struct galois_aad aad = {out, aad_len, eidx, sizeof(eidx)};
+        // With E = 1 the AAD is 12 bytes: one piece is cheaper for OpenSSL than two.
+        uint8_t short_aad[RTCP_HEADER + 4];
+        memcpy(short_aad, out, RTCP_HEADER);
+        memcpy(short_aad + RTCP_HEADER, eidx, sizeof(eidx));
+        struct galois_aad aad = e ? (struct galois_aad){short_aad, sizeof(short_aad), NULL, 0}
+                                  : (struct galois_aad){out, aad_len, eidx, sizeof(eidx)};
         uint8_t *tag = out + in_len;
         err = galois_aes_gcm_seal(ks->gcm, out + aad_len, tag, iv, &aad, out + aad_len,
                                   in_len - aad_len);
@@ -138,7 +143,11 @@ static galois_err open_rtcp(struct galois_srtp *s, const struct keyset *ks, uint
         uint8_t iv[GALOIS_GCM_IV_LEN];
         rtcp_gcm_iv(iv, ks->salt, ssrc, index);
         size_t aad_len = e ? RTCP_HEADER : len;
-        struct galois_aad aad = {in, aad_len, eidx, 4};
+        uint8_t short_aad[RTCP_HEADER + 4];
+        memcpy(short_aad, in, RTCP_HEADER);
+        memcpy(short_aad + RTCP_HEADER, eidx, 4);
+        struct galois_aad aad = e ? (struct galois_aad){short_aad, sizeof(short_aad), NULL, 0}
+                                  : (struct galois_aad){in, aad_len, eidx, 4};
         GALOIS_TRY(galois_aes_gcm_open(ks->gcm, out + aad_len, iv, &aad, in + aad_len,
                                        len - aad_len, tag));
         if (out != in) {
