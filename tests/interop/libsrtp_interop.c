@@ -38,6 +38,8 @@ static unsigned long g_failed;
 static unsigned long g_suite_failed;
 static unsigned long g_known_libsrtp;  // checks skipped for a libsrtp bug, this suite
 
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static void fail(const char *fmt, ...)
 {
     g_failed++;

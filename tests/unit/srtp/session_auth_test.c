@@ -91,7 +91,7 @@ static void forge_suite(const struct suite_row *row, bool rtcp)
         }
         try_forged(p.rx, rtcp, bad, prot_len[1], want, GALOIS_ERR_OK, what);
         forged += 2;
-        if (at == e_at) {
+        if (rtcp && at == e_at) {
             // The E flag itself, flipped: an encrypted packet claims to be unencrypted (or, for
             // a NULL suite, the reverse).
             bad[at] ^= 0x81;
