@@ -467,8 +467,67 @@ def t_interop(ctx):
     return 0
 
 
+def rtp_ext(seq, ssrc, csrcs, elements, payload):
+    """An RTP packet with CSRCs and a one-byte header extension (RFC 8285 §4.2) holding
+    `elements`, a list of (id, data)."""
+    body = b"".join(bytes([(i << 4) | (len(d) - 1)]) + d for i, d in elements)
+    body += bytes(-len(body) % 4)
+    head = struct.pack("!BBHII", 0x90 | len(csrcs), 0, seq & 0xFFFF, 160 * seq, ssrc)
+    head += b"".join(struct.pack("!I", c) for c in csrcs)
+    return head + struct.pack("!HH", 0xBEDE, len(body) // 4) + body + payload
+
+
+def t_hdrprot(ctx):
+    """--cryptex (RFC 9335) and --encrypt-ext (RFC 6904): what is encrypted on the wire, and
+    that decrypt with the same options gives the capture back."""
+    lt = P.LINKTYPE_ETHERNET
+    csrc = 0xC5C5C5C5
+    frames = []
+    for i in range(12):
+        pkt = rtp_ext(100 + i, SSRC_A, [csrc], [(1, b"\xaa\xbb"), (3, b"\x11\x22\x33")],
+                      bytes((i + k) & 0xFF for k in range(40)))
+        frames.append((1700000000, 20000 * i, P.link(lt, P.udp_packet(
+            "10.0.0.1", "10.0.0.2", 40000, 40002, pkt))))
+    src = ctx.path("hdr.in.pcap")
+    P.write_pcap(src, lt, frames)
+    for suite in ("AES_CM_128_HMAC_SHA1_80", "AEAD_AES_256_GCM"):
+        key = ctx.keygen(suite)
+        enc, dec = ctx.path("cryptex.srtp.pcap"), ctx.path("cryptex.rtp.pcap")
+        ctx.run("pcap", "encrypt", "--cryptex", "--key", key, src, enc, expect=0)
+        for i, f in enumerate(P.read_pcap(enc)[2]):
+            a, b = P.parse_frame(lt, frames[i][2]).payload, P.parse_frame(lt, f[4]).payload
+            check(b[:12] == a[:12], "cryptex frame %d: fixed header changed" % i)
+            check(b[12:16] != a[12:16], "cryptex frame %d: CSRC sent in the clear" % i)
+            check(b[16:18] == b"\xc0\xde", "cryptex frame %d: profile %s, not 0xC0DE" %
+                  (i, b[16:18].hex()))
+            check(b[20:28] != a[20:28], "cryptex frame %d: extension sent in the clear" % i)
+        ctx.run("pcap", "decrypt", "--cryptex", "--key", key, enc, dec, expect=0)
+        compare_identical(frames, P.read_pcap(dec), suite + " cryptex decrypt(encrypt(x))")
+        # A receiver that was not told about cryptex refuses the packets (and says so).
+        r = ctx.run("pcap", "decrypt", "--key", key, enc, dec, expect=1)
+        check(summary(r.stderr)[SSRC_A]["ok"] == "0", "cryptex packets accepted without --cryptex")
+
+        enc, dec = ctx.path("ext.srtp.pcap"), ctx.path("ext.rtp.pcap")
+        ctx.run("pcap", "encrypt", "--encrypt-ext", "3", "--key", key, src, enc, expect=0)
+        for i, f in enumerate(P.read_pcap(enc)[2]):
+            a, b = P.parse_frame(lt, frames[i][2]).payload, P.parse_frame(lt, f[4]).payload
+            # 12 fixed + 4 CSRC + BEDE 0002 + [0x11 aa bb] [0x32 11 22 33] + pad
+            check(b[:24] == a[:24], "RFC 6904 frame %d: headers or element 1 changed" % i)
+            check(b[24:27] != a[24:27], "RFC 6904 frame %d: element 3 sent in the clear" % i)
+        ctx.run("pcap", "decrypt", "--encrypt-ext", "3", "--key", key, enc, dec, expect=0)
+        compare_identical(frames, P.read_pcap(dec), suite + " RFC 6904 decrypt(encrypt(x))")
+    r = ctx.run("pcap", "encrypt", "--cryptex", "--encrypt-ext", "1", "--key", key, src,
+                ctx.path("x.pcap"), expect=2)
+    check("RFC 9335" in r.stderr, "the refusal of --cryptex with --encrypt-ext names no reason")
+    ctx.run("pcap", "decrypt", "--encrypt-ext", "1,0", "--key", key, src, ctx.path("x.pcap"),
+            expect=2)
+    print("ok: cryptex and RFC 6904 from the command line, both suites")
+    return 0
+
+
 SCENARIOS = {"roundtrip": t_roundtrip, "two_keys": t_two_keys, "tamper": t_tamper,
-             "badargs": t_badargs, "keygen": t_keygen, "interop": t_interop}
+             "badargs": t_badargs, "keygen": t_keygen, "interop": t_interop,
+             "hdrprot": t_hdrprot}
 
 
 def main():

@@ -42,6 +42,7 @@ struct job {
     size_t num_key_args;
     uint16_t ports[MAX_PORT_ARGS];
     size_t num_ports;
+    struct galois_tool_hdr_opts hdr;  // --cryptex, --encrypt-ext
     struct galois_tool_streams streams;
     uint64_t frames, rtp, rtcp, ok, failed, other, fragments, truncated, unsupported;
     uint64_t failures_shown;
@@ -52,8 +53,10 @@ struct job {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: galois pcap decrypt --key KEY [--key KEY ...] [--port N ...] IN OUT\n"
-            "       galois pcap encrypt --key KEY [--port N ...] IN OUT\n"
+            "usage: galois pcap decrypt --key KEY [--key KEY ...] [--port N ...] [--cryptex]\n"
+            "                           [--encrypt-ext ID[,ID...]] IN OUT\n"
+            "       galois pcap encrypt --key KEY [--port N ...] [--cryptex]\n"
+            "                           [--encrypt-ext ID[,ID...]] IN OUT\n"
             "\n"
             "Reads the capture IN (pcap or pcapng), unprotects (decrypt) or protects (encrypt)\n"
             "every RTP and RTCP packet it carries in UDP over IPv4 or IPv6, and writes the pcap\n"
@@ -70,6 +73,12 @@ static void usage(FILE *f)
             "        only UDP packets from or to port N are looked at (repeatable). Without it,\n"
             "        packets from or to ports below 1024 and ports 4500, 5353 and 5355 are never\n"
             "        taken for RTP.\n"
+            "  --cryptex\n"
+            "        RFC 9335: CSRCs and header extensions are encrypted too (encrypt: packets\n"
+            "        that have them; decrypt: cryptex packets are accepted beside plain ones).\n"
+            "  --encrypt-ext ID[,ID...]\n"
+            "        RFC 6904: the data of these header extension elements (IDs 1..255) is\n"
+            "        encrypted. Not together with --cryptex (RFC 9335 section 6).\n"
             "\n"
             "A summary line per SSRC goes to standard error. Exit status: 0 if every RTP/RTCP\n"
             "packet succeeded, 1 if some failed, 2 for a bad argument, key or file.\n"
@@ -125,6 +134,22 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
     return argv[*i];
 }
 
+// parse_ext_ids reads "ID[,ID...]" (each 1..255) into the RFC 6904 bitmap of `hdr`.
+static bool parse_ext_ids(struct galois_tool_hdr_opts *hdr, const char *text)
+{
+    struct galois_rd r;
+    galois_rd_init(&r, text, strlen(text));
+    do {
+        uint64_t id = 0;
+        if (!galois_rd_dec_u64(&r, &id, 255) || id == 0) {
+            return false;
+        }
+        hdr->encrypt_ext_ids[id / 8] |= (uint8_t)(1u << (id % 8));
+        hdr->any_ext = true;
+    } while (galois_rd_lit(&r, ","));
+    return r.len == 0;
+}
+
 // parse_args fills `job` from the command line; it returns -1 to go on, or an exit status.
 static int parse_args(struct job *job, bool encrypt, int argc, char **argv)
 {
@@ -137,6 +162,9 @@ static int parse_args(struct job *job, bool encrypt, int argc, char **argv)
         const char *port = options_done || key != NULL || missing
                                ? NULL
                                : option_value(argc, argv, &i, "--port", &missing);
+        const char *ext = options_done || key != NULL || port != NULL || missing
+                              ? NULL
+                              : option_value(argc, argv, &i, "--encrypt-ext", &missing);
         if (missing) {
             return usage_error("option '%s' needs a value", argv[i]);
         } else if (key != NULL) {
@@ -150,6 +178,15 @@ static int parse_args(struct job *job, bool encrypt, int argc, char **argv)
                                    port, MAX_PORT_ARGS);
             }
             job->num_ports++;
+        } else if (ext != NULL) {
+            if (!parse_ext_ids(&job->hdr, ext)) {
+                return usage_error(
+                    "--encrypt-ext '%s': expected extension IDs 1..255, "
+                    "separated by commas",
+                    ext);
+            }
+        } else if (!options_done && strcmp(argv[i], "--cryptex") == 0) {
+            job->hdr.cryptex = true;
         } else if (!options_done && strcmp(argv[i], "--") == 0) {
             options_done = true;
         } else if (!options_done && argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -168,6 +205,11 @@ static int parse_args(struct job *job, bool encrypt, int argc, char **argv)
     }
     if (encrypt && job->num_key_args != 1) {
         return usage_error("%s", "encrypt takes exactly one --key");
+    }
+    if (job->hdr.cryptex && job->hdr.any_ext) {
+        return usage_error("%s",
+                           "--cryptex and --encrypt-ext exclude each other: cryptex "
+                           "replaces RFC 6904 (RFC 9335 section 6)");
     }
     job->in_path = paths[0];
     job->out_path = paths[1];
@@ -449,8 +491,8 @@ int galois_cmd_pcap(int argc, char **argv)
     }
     bool encrypt = strcmp(argv[1], "encrypt") == 0;
     status = parse_args(job, encrypt, argc, argv);
-    if (status < 0 &&
-        !galois_tool_streams_init(&job->streams, encrypt, job->key_args, job->num_key_args)) {
+    if (status < 0 && !galois_tool_streams_init(&job->streams, encrypt, &job->hdr, job->key_args,
+                                                job->num_key_args)) {
         status = EXIT_USAGE;
     }
     if (status < 0) {

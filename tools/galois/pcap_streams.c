@@ -62,7 +62,9 @@ static bool make_session(struct galois_tool_streams *s, struct galois_tool_key_g
         .accept_any_ssrc = true,
         .max_streams = SESSION_MAX_STREAMS,
         .allow_null_cipher = info != NULL && info->null_cipher,  // named by the user
+        .cryptex = s->hdr.cryptex ? GALOIS_SRTP_CRYPTEX_ON : GALOIS_SRTP_CRYPTEX_OFF,
     };
+    memcpy(policy.encrypt_ext_ids, s->hdr.encrypt_ext_ids, sizeof(policy.encrypt_ext_ids));
     galois_err err = galois_srtp_new(&g->srtp, &policy);
     if (err != GALOIS_ERR_OK) {
         char why[GALOIS_TOOL_KEY_WHY_LEN];
@@ -73,11 +75,13 @@ static bool make_session(struct galois_tool_streams *s, struct galois_tool_key_g
 }
 
 bool galois_tool_streams_init(struct galois_tool_streams *s, bool encrypt,
-                              const char *const *key_args, size_t num_keys)
+                              const struct galois_tool_hdr_opts *hdr, const char *const *key_args,
+                              size_t num_keys)
 {
     bool ok = num_keys <= GALOIS_SRTP_MAX_KEYS;
     memset(s, 0, sizeof(*s));
     s->encrypt = encrypt;
+    s->hdr = *hdr;
     for (size_t i = 0; i < num_keys && ok; i++) {
         struct galois_tool_key key;
         char why[GALOIS_TOOL_KEY_WHY_LEN];

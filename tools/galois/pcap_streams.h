@@ -27,8 +27,16 @@ struct galois_tool_key_group {
     struct galois_srtp *srtp;
 };
 
+// galois_tool_hdr_opts is the header protection asked for on the command line.
+struct galois_tool_hdr_opts {
+    bool cryptex;                 // RFC 9335
+    uint8_t encrypt_ext_ids[32];  // RFC 6904 element IDs, as the engine's policy takes them
+    bool any_ext;
+};
+
 struct galois_tool_streams {
     bool encrypt;
+    struct galois_tool_hdr_opts hdr;
     struct galois_tool_key_group groups[GALOIS_SRTP_MAX_KEYS];
     size_t num_groups;
     struct galois_tool_ssrc *ssrcs;  // sorted by SSRC
@@ -36,11 +44,13 @@ struct galois_tool_streams {
 };
 
 // galois_tool_streams_init parses the `num_keys` --key arguments in `key_args` (at most
-// GALOIS_SRTP_MAX_KEYS) and makes a sender (`encrypt`) or receiver session per key group.
+// GALOIS_SRTP_MAX_KEYS) and makes a sender (`encrypt`) or receiver session per key group,
+// with the header protection `hdr`.
 // On a bad key it prints a message naming the argument (never the key) and returns false;
 // call galois_tool_streams_cleanup in either case.
 bool galois_tool_streams_init(struct galois_tool_streams *s, bool encrypt,
-                              const char *const *key_args, size_t num_keys);
+                              const struct galois_tool_hdr_opts *hdr, const char *const *key_args,
+                              size_t num_keys);
 
 // galois_tool_streams_cleanup frees the sessions and the SSRC table, wiping every key.
 void galois_tool_streams_cleanup(struct galois_tool_streams *s);
