@@ -4,8 +4,9 @@
     fuzz/make_corpus.py [--gen BUILD_FUZZ/fuzz/fuzz_corpus_gen]
 
 rtp_unprotect/ and rtcp_unprotect/ get the protected packets of tests/vectors/
-libsrtp-reference.txt and rfc7714.txt, each prefixed with the selector byte of its suite
-(fuzz/srtp_fuzz.h: suite index in enum order, bit 7 for an MKI). The fuzz sessions use the
+libsrtp-reference.txt, rfc7714.txt and rfc9335.txt, each prefixed with the selector byte of
+its suite and header protection (fuzz/srtp_fuzz.h: suite index in enum order, bits 4-5 for
+cryptex or RFC 6904, bit 7 for an MKI). The fuzz sessions use the
 same master keys as libsrtp-reference.txt, so its packets are accepted; the others (cryptex,
 RFC 7714 session-key packets, the GCM + RFC 6904 packet under another key) are refused and
 seed the failure paths. With --gen, the engine-made seeds of corpus_gen.c (every suite, with
@@ -29,6 +30,9 @@ SUITES = [
     "NULL_HMAC_SHA1_80", "NULL_HMAC_SHA1_32",
 ]
 MKI_FLAG = 0x80
+# Header protection in bits 4-5 (srtp_fuzz.h): cryptex required, RFC 6904 with IDs 1, 3, 4.
+HDR_CRYPTEX_REQUIRED = 2 << 4
+HDR_RFC6904 = 3 << 4
 # Seeds this script writes (and so replaces); others, such as regress-* inputs that once
 # crashed a target, are kept.
 GENERATED = ("vec-", "gen-", "hand-")
@@ -61,12 +65,16 @@ def write(target, name, data):
 def vector_seeds():
     count = 0
     seen = set()
-    for file in ("libsrtp-reference.txt", "rfc7714.txt"):
+    for file in ("libsrtp-reference.txt", "rfc7714.txt", "rfc9335.txt"):
         for name, f in cases(ROOT / "tests" / "vectors" / file):
             suite = f.get("suite_text") or next((s for s in SUITES if s in name.split()), None)
             if suite not in SUITES:
                 continue
             selector = SUITES.index(suite) | (MKI_FLAG if "mki" in f else 0)
+            if "cryptex" in name or file == "rfc9335.txt":
+                selector |= HDR_CRYPTEX_REQUIRED
+            elif "encrypted_extension_ids" in f:
+                selector |= HDR_RFC6904
             for field, target in (("srtp_packet", "rtp_unprotect"),
                                   ("srtcp_packet", "rtcp_unprotect")):
                 if field in f and (target, f[field]) not in seen:

@@ -38,10 +38,27 @@ static uint8_t *flip_bit(const uint8_t *in, size_t in_len)
     return p;
 }
 
+// is_cryptex tells whether the RTP header at `p` carries a cryptex extension profile.
+static bool is_cryptex(const uint8_t *p, size_t len)
+{
+    size_t ext = RTP_HEADER + 4u * (p[0] & 0x0fu);
+    return (p[0] & 0x10u) != 0 && ext + 2 <= len && p[ext] >= 0xc0 && p[ext + 1] == 0xde;
+}
+
+// trailer_len is what unprotect removes: MKI and tag. A cryptex session's overhead also counts
+// the 4 bytes a sender may add (an empty extension), which a receiver does not take off.
+static size_t trailer_len(const struct galois_srtp *rx, uint8_t selector)
+{
+    bool cryptex =
+        !galois_srtp_suite_get_info(fuzz_suite(selector))->null_cipher &&
+        (fuzz_hdr(selector) == FUZZ_HDR_CRYPTEX || fuzz_hdr(selector) == FUZZ_HDR_CRYPTEX_REQUIRED);
+    return galois_srtp_overhead(rx, false) - (cryptex ? 4 : 0);
+}
+
 static void check_accepted(struct galois_srtp *rx, uint8_t selector, size_t key, uint32_t ssrc,
                            const uint8_t *plain, size_t plain_len, const uint8_t *in, size_t in_len)
 {
-    GALOIS_CHECK(plain_len + galois_srtp_overhead(rx, false) == in_len);
+    GALOIS_CHECK(plain_len + trailer_len(rx, selector) == in_len);
     GALOIS_CHECK(plain_len >= RTP_HEADER && memcmp(plain, in, RTP_HEADER) == 0);
 
     // The same packet again is a replay, and leaves nothing in the output.
@@ -62,13 +79,21 @@ static void check_accepted(struct galois_srtp *rx, uint8_t selector, size_t key,
                  GALOIS_ERR_OK);
     fuzz_forget(rx, galois_get_u32(flipped + 8));
 
-    // A sender with the same master key, ROC and index makes the same packet.
-    struct galois_srtp *tx = fuzz_session(selector, GALOIS_SRTP_SEND);
-    uint8_t *re = alloc(in_len);
+    // A sender with the same master key, ROC and index makes the same packet. A cryptex-on
+    // receiver also accepts plain packets with CSRCs or an extension; a cryptex sender would
+    // protect those in the cryptex form, so such a packet is re-made without cryptex.
+    uint8_t tx_selector = selector;
+    if (fuzz_hdr(selector) == FUZZ_HDR_CRYPTEX && !is_cryptex(in, in_len)) {
+        tx_selector = (uint8_t)(selector & ~(3u << FUZZ_HDR_SHIFT));
+    }
+    struct galois_srtp *tx = fuzz_session(tx_selector, GALOIS_SRTP_SEND);
+    // (A cryptex sender asks for room for an empty extension it may add: 4 bytes.)
+    uint8_t *re = alloc(in_len + 4);
     size_t re_len = 0;
     GALOIS_CHECK(galois_srtp_set_roc(tx, ssrc, roc) == GALOIS_ERR_OK);
     GALOIS_CHECK(galois_srtp_set_send_key(tx, key) == GALOIS_ERR_OK);
-    GALOIS_CHECK(galois_srtp_protect(tx, re, &re_len, in_len, plain, plain_len) == GALOIS_ERR_OK);
+    GALOIS_CHECK(galois_srtp_protect(tx, re, &re_len, in_len + 4, plain, plain_len) ==
+                 GALOIS_ERR_OK);
     GALOIS_CHECK(re_len == in_len && memcmp(re, in, in_len) == 0);
     fuzz_forget(tx, ssrc);
 
@@ -87,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t in_len = size - 1;
     struct galois_srtp *rx = fuzz_session(selector, GALOIS_SRTP_RECEIVE);
     size_t num_keys = (selector & FUZZ_MKI_FLAG) != 0 ? FUZZ_NUM_KEYS_MKI : 1;
-    size_t overhead = galois_srtp_overhead(rx, false);
+    size_t overhead = trailer_len(rx, selector);
     uint32_t ssrc = in_len >= RTP_HEADER ? galois_get_u32(in + 8) : 0;
 
     // A separate output exactly as long as the plaintext of an accepted packet would be.

@@ -32,7 +32,12 @@ uint8_t fuzz_selector(enum galois_srtp_suite suite, bool mki)
 
 enum galois_srtp_suite fuzz_suite(uint8_t selector)
 {
-    return (enum galois_srtp_suite)(1 + (selector & 0x7f) % FUZZ_NUM_SUITES);
+    return (enum galois_srtp_suite)(1 + (selector & 0x0f) % FUZZ_NUM_SUITES);
+}
+
+unsigned fuzz_hdr(uint8_t selector)
+{
+    return (selector >> FUZZ_HDR_SHIFT) & 3u;
 }
 
 void fuzz_policy(struct galois_srtp_policy *policy,
@@ -77,15 +82,27 @@ void fuzz_policy(struct galois_srtp_policy *policy,
         .accept_any_ssrc = true,
         .allow_null_cipher = true,
     };
+    // Cryptex needs encryption; with a NULL suite the mode is left off.
+    unsigned hdr = info->null_cipher ? FUZZ_HDR_NONE : fuzz_hdr(selector);
+    if (hdr == FUZZ_HDR_CRYPTEX) {
+        policy->cryptex = GALOIS_SRTP_CRYPTEX_ON;
+    } else if (hdr == FUZZ_HDR_CRYPTEX_REQUIRED) {
+        policy->cryptex = GALOIS_SRTP_CRYPTEX_REQUIRED;
+    } else if (hdr == FUZZ_HDR_RFC6904) {
+        static const unsigned ids[] = {1, 3, 4};
+        for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+            GALOIS_CHECK(galois_srtp_policy_encrypt_ext(policy, ids[i]) == GALOIS_ERR_OK);
+        }
+    }
 }
 
 struct galois_srtp *fuzz_session(uint8_t selector, enum galois_srtp_direction direction)
 {
-    static struct galois_srtp *sessions[FUZZ_NUM_SUITES][2][2];
+    static struct galois_srtp *sessions[FUZZ_NUM_SUITES][FUZZ_NUM_HDR][2][2];
     enum galois_srtp_suite suite = fuzz_suite(selector);
     size_t mki = (selector & FUZZ_MKI_FLAG) != 0;
     size_t dir = direction == GALOIS_SRTP_SEND;
-    struct galois_srtp **s = &sessions[suite - 1][mki][dir];
+    struct galois_srtp **s = &sessions[suite - 1][fuzz_hdr(selector)][mki][dir];
     if (*s == NULL) {
         struct galois_srtp_policy policy;
         struct galois_srtp_master_key keys[FUZZ_NUM_KEYS_MKI];

@@ -1,8 +1,10 @@
 // Shared by the SRTP fuzz targets and the corpus generator: how the first input byte picks a
 // session, and the fixed master keys behind each one.
 //
-// The selector byte: bits 0-6 pick the suite (modulo the number of suites, in enum order from
-// GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80), bit 7 adds an MKI. The keys are those of the published
+// The selector byte: bits 0-3 pick the suite (modulo the number of suites, in enum order from
+// GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80), bits 4-5 the header protection (0 none, 1 cryptex on,
+// 2 cryptex required, 3 RFC 6904 with extension IDs 1, 3 and 4 as in RFC 6904 A.2), bit 6 is
+// unused, bit 7 adds an MKI. The keys are those of the published
 // reference packets in tests/vectors/libsrtp-reference.txt, so those packets are valid seeds:
 // AES-128-CM and NULL suites use RFC 3711 B.3's e1f97a0d.../0ec675ad..., AES-192 and AES-256
 // use RFC 6188 7.4 and 7.2, AEAD uses 000102...(0f or 1f) with salt a0a1...ab. With an MKI,
@@ -16,6 +18,12 @@
 enum {
     FUZZ_NUM_SUITES = GALOIS_SRTP_SUITE_COUNT_ - 1,
     FUZZ_MKI_FLAG = 0x80,
+    FUZZ_HDR_SHIFT = 4,
+    FUZZ_HDR_NONE = 0,
+    FUZZ_HDR_CRYPTEX = 1,
+    FUZZ_HDR_CRYPTEX_REQUIRED = 2,
+    FUZZ_HDR_RFC6904 = 3,
+    FUZZ_NUM_HDR = 4,
     FUZZ_MKI_LEN = 4,
     FUZZ_NUM_KEYS_MKI = 2,
 };
@@ -25,6 +33,9 @@ uint8_t fuzz_selector(enum galois_srtp_suite suite, bool mki);
 
 // fuzz_suite returns the suite `selector` picks.
 enum galois_srtp_suite fuzz_suite(uint8_t selector);
+
+// fuzz_hdr returns the header protection mode (FUZZ_HDR_*) `selector` picks.
+unsigned fuzz_hdr(uint8_t selector);
 
 // fuzz_policy fills `*policy` and `keys` (room for FUZZ_NUM_KEYS_MKI) for `selector`:
 // accept_any_ssrc, allow_null_cipher, default windows.
