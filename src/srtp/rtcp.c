@@ -229,11 +229,7 @@ galois_err galois_srtp_unprotect_rtcp(struct galois_srtp *srtp, uint8_t *out, si
         err = GALOIS_ERR_POLICY;
     }
     if (err != GALOIS_ERR_OK) {
-        galois_srtp_fail(srtp, is_new ? NULL : st, RTCP, err, out, max_out_len, in_len);
-        if (is_new) {
-            galois_srtp_forget(srtp, ssrc);
-        }
-        return err;
+        return galois_srtp_drop(srtp, st, is_new, RTCP, err, out, max_out_len, in_len);
     }
     galois_replay_commit(&st->replay[RTCP], index);
     galois_srtp_commit_use(srtp, key, RTCP, ssrc);

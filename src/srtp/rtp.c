@@ -135,6 +135,21 @@ galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *o
     return GALOIS_ERR_OK;
 }
 
+// verify_hmac checks the HMAC-SHA1 tag of the `len`-byte packet `in` (RFC 3711 §4.2: over the
+// packet and the ROC) in constant time; a session without SRTP authentication has none.
+static galois_err verify_hmac(const struct galois_srtp *s, const struct keyset *ks,
+                              const uint8_t *in, size_t len, const uint8_t *tag, uint64_t index)
+{
+    if (s->policy.unauthenticated_srtp) {
+        return GALOIS_ERR_OK;
+    }
+    uint8_t roc[4];
+    uint8_t mac[GALOIS_SHA1_LEN];
+    galois_put_u32(roc, (uint32_t)(index >> 16));
+    GALOIS_TRY(galois_hmac_sha1(ks->hmac, mac, in, len, roc, sizeof(roc)));
+    return galois_ct_equal(mac, tag, s->info->rtp_tag_len) ? GALOIS_ERR_OK : GALOIS_ERR_AUTH;
+}
+
 // open_cryptex authenticates and decrypts a cryptex packet (RFC 9335 §5.4) into `out`: the
 // packet is copied there first, so the swap that makes the encrypted parts contiguous happens
 // in the caller's output, never in `in`.
@@ -145,13 +160,7 @@ static galois_err open_cryptex(struct galois_srtp *s, const struct keyset *ks, u
     const struct galois_srtp_suite_info *info = s->info;
     galois_err err = GALOIS_ERR_OK;
     if (!info->aead) {
-        uint8_t roc[4];
-        uint8_t mac[GALOIS_SHA1_LEN];
-        galois_put_u32(roc, (uint32_t)(index >> 16));
-        GALOIS_TRY(galois_hmac_sha1(ks->hmac, mac, in, len, roc, sizeof(roc)));
-        if (!galois_ct_equal(mac, tag, info->rtp_tag_len)) {
-            return GALOIS_ERR_AUTH;
-        }
+        GALOIS_TRY(verify_hmac(s, ks, in, len, tag, index));
     }
     uint8_t tag_copy[GALOIS_SRTP_MAX_TAG_LEN];
     memcpy(tag_copy, tag, info->rtp_tag_len);  // `tag` may lie in `out` past `len`: keep it
@@ -201,15 +210,7 @@ static galois_err open_packet(struct galois_srtp *s, const struct keyset *ks, ui
         }
         return GALOIS_ERR_OK;
     }
-    if (!s->policy.unauthenticated_srtp) {
-        uint8_t roc[4];
-        uint8_t mac[GALOIS_SHA1_LEN];
-        galois_put_u32(roc, (uint32_t)(index >> 16));
-        GALOIS_TRY(galois_hmac_sha1(ks->hmac, mac, in, len, roc, sizeof(roc)));
-        if (!galois_ct_equal(mac, tag, info->rtp_tag_len)) {
-            return GALOIS_ERR_AUTH;
-        }
-    }
+    GALOIS_TRY(verify_hmac(s, ks, in, len, tag, index));
     if (out != in) {
         memcpy(out, in, header_len);
     }
@@ -289,11 +290,7 @@ galois_err galois_srtp_unprotect(struct galois_srtp *srtp, uint8_t *out, size_t 
         err = galois_hdrext_xor(srtp, ks, out, &l, index);  // after authentication
     }
     if (err != GALOIS_ERR_OK) {
-        galois_srtp_fail(srtp, is_new ? NULL : st, RTP, err, out, max_out_len, in_len);
-        if (is_new) {
-            galois_srtp_forget(srtp, ssrc);
-        }
-        return err;
+        return galois_srtp_drop(srtp, st, is_new, RTP, err, out, max_out_len, in_len);
     }
     commit(srtp, st, key, index);
     *out_len = len;

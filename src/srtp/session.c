@@ -373,6 +373,16 @@ static void count(struct galois_srtp_stats *st, galois_err err)
     }
 }
 
+galois_err galois_srtp_drop(struct galois_srtp *s, struct stream *st, bool is_new, int which,
+                            galois_err err, uint8_t *out, size_t max_out_len, size_t in_len)
+{
+    galois_srtp_fail(s, is_new ? NULL : st, which, err, out, max_out_len, in_len);
+    if (is_new) {
+        galois_srtp_forget(s, st->ssrc);
+    }
+    return err;
+}
+
 galois_err galois_srtp_refuse(struct galois_srtp *s, int which, galois_err err, uint8_t *out,
                               size_t max_out_len, size_t in_len)
 {

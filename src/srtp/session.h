@@ -211,6 +211,11 @@ static inline galois_err galois_srtp_check_buffers(const uint8_t *out, size_t ma
 galois_err galois_srtp_fail(struct galois_srtp *s, struct stream *st, int which, galois_err err,
                             uint8_t *out, size_t max_out_len, size_t in_len);
 
+// galois_srtp_drop is galois_srtp_fail for a receiver, which also forgets a stream made for
+// this packet (`is_new`): a packet that fails leaves no state behind.
+galois_err galois_srtp_drop(struct galois_srtp *s, struct stream *st, bool is_new, int which,
+                            galois_err err, uint8_t *out, size_t max_out_len, size_t in_len);
+
 // galois_srtp_refuse counts a packet refused before any stream serves it (unknown SSRC,
 // stream cap) and, for a receiver, wipes the output.
 galois_err galois_srtp_refuse(struct galois_srtp *s, int which, galois_err err, uint8_t *out,

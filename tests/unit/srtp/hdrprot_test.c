@@ -412,6 +412,34 @@ static void rfc6904_only_chosen_elements(void **state)
     }
 }
 
+// Cryptex with a session that agreed to unauthenticated SRTP (RFC 4568 UNAUTHENTICATED_SRTP):
+// no tag is sent or expected, the headers are still encrypted.
+static void cryptex_without_authentication(void **state)
+{
+    (void)state;
+    struct galois_srtp_policy pol;
+    struct galois_srtp_master_key mk;
+    basic_policy(&pol, &mk, GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80);
+    pol.cryptex = GALOIS_SRTP_CRYPTEX_REQUIRED;
+    pol.unauthenticated_srtp = true;
+    struct pair p;
+    make_pair(&p, &pol, GALOIS_SRTP_CRYPTEX_REQUIRED);
+    uint8_t out[BUF];
+    size_t out_len = 0;
+    assert_int_equal(
+        galois_srtp_protect(p.tx, out, &out_len, sizeof(out), ext_pkt, sizeof(ext_pkt)),
+        GALOIS_ERR_OK);
+    assert_int_equal(out_len, sizeof(ext_pkt));  // no tag
+    assert_memory_not_equal(out + 16, ext_pkt + 16, 4);
+    uint8_t back[BUF];
+    size_t back_len = 0;
+    assert_int_equal(galois_srtp_unprotect(p.rx, back, &back_len, sizeof(back), out, out_len),
+                     GALOIS_ERR_OK);
+    assert_int_equal(back_len, sizeof(ext_pkt));
+    assert_memory_equal(back, ext_pkt, sizeof(ext_pkt));
+    free_pair(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +451,7 @@ int main(void)
         cmocka_unit_test(policy_refusals),
         cmocka_unit_test(malformed_extensions),
         cmocka_unit_test(rfc6904_only_chosen_elements),
+        cmocka_unit_test(cryptex_without_authentication),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
