@@ -3,6 +3,8 @@
 #define GALOIS_GALOIS_H
 
 #include <galois/common.h>
+#include <galois/sdes.h>
+#include <galois/sdp.h>
 #include <galois/srtp.h>
 
 #endif  // GALOIS_GALOIS_H

@@ -134,6 +134,45 @@ bool galois_cur_u64_dec(struct galois_cur *c, uint64_t *out, uint64_t max);
 // galois_cur_eq compares the view with the NUL-terminated `s` exactly.
 bool galois_cur_eq(const struct galois_cur *c, const char *s);
 
+// More text reads (added for the SDES and SDP layers).
+// galois_cur_lit_nocase is galois_cur_lit comparing ASCII letters without regard to case
+// (ABNF literal strings, RFC 5234 §2.3).
+bool galois_cur_lit_nocase(struct galois_cur *c, const char *lit);
+// galois_cur_eq_nocase is galois_cur_eq comparing ASCII letters without regard to case.
+bool galois_cur_eq_nocase(const struct galois_cur *c, const char *s);
+// galois_cur_line takes the bytes up to the next LF (or the end of input) into `out`, without
+// the LF and without one CR before it, and advances past the LF. An empty line is a line; it
+// fails only at the end of input or for a line over `max_len` bytes.
+bool galois_cur_line(struct galois_cur *c, struct galois_cur *out, size_t max_len);
+// galois_cur_while takes the longest non-empty run of bytes for which `pred` holds into `out`,
+// refusing a run longer than `max_len`.
+bool galois_cur_while(struct galois_cur *c, struct galois_cur *out, bool (*pred)(uint8_t),
+                      size_t max_len);
+// galois_cur_skip_while skips any run (even empty) of bytes for which `pred` holds and returns
+// how many it skipped.
+size_t galois_cur_skip_while(struct galois_cur *c, bool (*pred)(uint8_t));
+
+// galois_buf writes text or bytes into memory the caller provides. A write that does not fit
+// sets the sticky `failed` flag and writes nothing more; `need` keeps counting what the whole
+// output would take, so a caller can report the size it needs. Like BoringSSL's fixed CBB.
+struct galois_buf {
+    uint8_t *p;
+    size_t len;   // bytes written
+    size_t cap;   // room at p
+    size_t need;  // bytes the output needs, written or not
+    bool failed;
+};
+
+void galois_buf_init(struct galois_buf *b, void *mem, size_t cap);
+void galois_buf_put(struct galois_buf *b, const void *data, size_t n);
+void galois_buf_puts(struct galois_buf *b, const char *s);
+void galois_buf_putc(struct galois_buf *b, char ch);
+void galois_buf_put_dec(struct galois_buf *b, uint64_t v);
+void galois_buf_put_cur(struct galois_buf *b, const struct galois_cur *c);
+// galois_buf_finish writes a NUL after the output (not counted in `len`) and returns true
+// unless some write failed or the NUL does not fit.
+bool galois_buf_finish(struct galois_buf *b);
+
 // Big-endian stores into caller memory (writers, not readers of untrusted input).
 static inline void galois_put_u16(uint8_t *p, uint16_t v)
 {

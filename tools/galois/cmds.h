@@ -7,5 +7,6 @@ int galois_cmd_pcap(int argc, char **argv);
 int galois_cmd_keygen(int argc, char **argv);
 int galois_cmd_bench(int argc, char **argv);
 int galois_cmd_demo(int argc, char **argv);
+int galois_cmd_sdp(int argc, char **argv);
 
 #endif  // GALOIS_TOOLS_CMDS_H

@@ -16,6 +16,7 @@ static const struct subcommand subcommands[] = {
     {"keygen", galois_cmd_keygen, "print a fresh SDES key for a crypto suite"},
     {"bench", galois_cmd_bench, "measure protect/unprotect against libsrtp and the OpenSSL floor"},
     {"demo", galois_cmd_demo, "protect, unprotect, tamper and replay, explained"},
+    {"sdp", galois_cmd_sdp, "SDES offer/answer under a policy (galois sdp offer|answer)"},
 };
 
 static void usage(FILE *f)
