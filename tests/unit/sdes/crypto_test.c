@@ -392,7 +392,7 @@ static void test_limits(void **state)
     size_t used = 0;
     for (int i = 0; i < 5; i++) {
         n += (size_t)snprintf(in + n, sizeof(in) - n, " %0100d", i);
-        used += (i > 0 ? 1 : 0) + 100;
+        used += (i > 0 ? 1U : 0U) + 100U;
     }
     n += (size_t)snprintf(in + n, sizeof(in) - n, " %0*d",
                           (int)(GALOIS_SDES_MAX_TEXT_LEN - used - 1), 7);

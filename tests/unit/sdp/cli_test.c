@@ -31,7 +31,8 @@ static void tool_path(char *out, size_t max)
     char *slash = strrchr(self, '/');
     assert_non_null(slash);
     *slash = '\0';
-    snprintf(out, max, "%s/../galois", self);
+    int len = snprintf(out, max, "%s/../galois", self);
+    assert_true(len > 0 && (size_t)len < max);
 }
 
 static void slurp(const char *path, char *out, size_t max)
