@@ -146,7 +146,8 @@ galois_err galois_hdrext_xor(const struct galois_srtp *s, const struct keyset *k
                              const struct rtp_layout *l, uint64_t index)
 {
     bool one_byte = l->profile == PROFILE_ONE_BYTE;
-    if (!l->has_ext || (!one_byte && l->profile != PROFILE_TWO_BYTE)) {
+    bool two_byte = (l->profile & 0xfff0u) == PROFILE_TWO_BYTE;  // any appbits (RFC 8285 §4.3)
+    if (!l->has_ext || (!one_byte && !two_byte)) {
         return GALOIS_ERR_OK;  // no elements RFC 6904 knows how to find
     }
     uint8_t *body = pkt + l->ext_off + 4;
@@ -188,6 +189,7 @@ galois_err galois_hdrext_xor(const struct galois_srtp *s, const struct keyset *k
             err = GALOIS_ERR_PARSE;
         }
     }
-    galois_secure_zero(keystream, sizeof(keystream));
+    galois_secure_zero(keystream,
+                       l->ext_body_len < sizeof(keystream) ? l->ext_body_len : sizeof(keystream));
     return err;
 }

@@ -343,7 +343,16 @@ static size_t make_rtp(uint8_t *p, uint16_t seq, uint32_t ts, uint32_t ssrc, siz
         put32(p + n, rnd());
         n += 4;
     }
-    if (ext) {
+    if (ext && g_ext_mode && rnd_below(2) == 0) {
+        // RFC 8285 two-byte header, random appbits: one element of 2 bytes, one word.
+        put16(p + n, 0x1000 | rnd_below(16));
+        put16(p + n + 2, 1);
+        p[n + 4] = (uint8_t)(1 + rnd_below(14));
+        p[n + 5] = 2;
+        p[n + 6] = (uint8_t)rnd();
+        p[n + 7] = (uint8_t)rnd();
+        n += 8;
+    } else if (ext) {
         // RFC 8285 one-byte header: one element of 2 bytes, padded to one word.
         put16(p + n, 0xBEDE);
         put16(p + n + 2, 1);

@@ -440,6 +440,34 @@ static void cryptex_without_authentication(void **state)
     free_pair(&p);
 }
 
+// RFC 8285's two-byte form carries 4 application bits in the profile (0x100X): RFC 6904 finds
+// and encrypts the elements all the same (libsrtp tests profile & 0xFFF0, and so must galois).
+static void rfc6904_two_byte_with_appbits(void **state)
+{
+    (void)state;
+    static const uint8_t pkt[] = {0x90, 0,    0,    7,    0,    0,    0,    9,    0xca, 0xfe, 0xba,
+                                  0xbe, 0x10, 0x05, 0x00, 0x01, 0x01, 0x02, 0xaa, 0xbb, 0x33};
+    struct galois_srtp_policy pol;
+    struct galois_srtp_master_key mk;
+    basic_policy(&pol, &mk, GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80);
+    assert_int_equal(galois_srtp_policy_encrypt_ext(&pol, 1), GALOIS_ERR_OK);
+    struct pair p;
+    make_pair(&p, &pol, GALOIS_SRTP_CRYPTEX_OFF);
+    uint8_t out[BUF];
+    size_t out_len = 0;
+    assert_int_equal(galois_srtp_protect(p.tx, out, &out_len, sizeof(out), pkt, sizeof(pkt)),
+                     GALOIS_ERR_OK);
+    assert_memory_equal(out, pkt, 18);               // headers, ID 1 and its length
+    assert_memory_not_equal(out + 18, pkt + 18, 2);  // ID 1's data encrypted
+    uint8_t back[BUF];
+    size_t back_len = 0;
+    assert_int_equal(galois_srtp_unprotect(p.rx, back, &back_len, sizeof(back), out, out_len),
+                     GALOIS_ERR_OK);
+    assert_int_equal(back_len, sizeof(pkt));
+    assert_memory_equal(back, pkt, sizeof(pkt));
+    free_pair(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,6 +480,7 @@ int main(void)
         cmocka_unit_test(malformed_extensions),
         cmocka_unit_test(rfc6904_only_chosen_elements),
         cmocka_unit_test(cryptex_without_authentication),
+        cmocka_unit_test(rfc6904_two_byte_with_appbits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
