@@ -10,10 +10,13 @@
 #   -o OUT_DIR    where the callgrind files go (default: BUILD_DIR/callgrind)
 #   -a            also print callgrind_annotate's top functions (inclusive) for each row
 #   -c            for each galois row, print where galois spends instructions beyond the
-#                 evp-floor row (per function, exclusive, per packet): run both impls
+#                 evp-floor row (per function, exclusive, per packet): run both impls; for
+#                 a +cryptex or +rfc6904 row, beyond galois's own +ext row (run that too)
 #   -v            count the --evp-variants jobs instead of the bench rows
-#   PATTERNS      rows, as `galois bench --only` takes them: IMPL:SUITE:OP[:PAYLOAD], '*'
-#                 for any field (default: galois and evp-floor, every suite and op)
+#   PATTERNS      rows, as `galois bench --only` takes them: IMPL:SUITE:OP[:PAYLOAD], each
+#                 field a shell pattern ('*', '*+cryptex'; header protection rows are named
+#                 SUITE+ext, SUITE+cryptex, SUITE+rfc6904) (default: galois and evp-floor, every
+#                 suite and op)
 #
 # How: the bench is run once per pattern under `valgrind --tool=callgrind
 # --collect-atstart=no`. It switches collection on only around the measured calls (not the
@@ -40,7 +43,7 @@ while getopts b:n:o:acv opt; do
         a) annotate=1 ;;
         c) compare=1 ;;
         v) variants=1 ;;
-        *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,22p' "$0" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -97,7 +100,7 @@ done
 if [ "$variants" -eq 1 ]; then
     printf "%-28s %-40s %5s %14s\n" operation variant bytes instr/op
 else
-    printf "%-18s %-26s %-15s %5s %14s\n" impl suite op bytes instr/packet
+    printf "%-18s %-31s %-15s %5s %14s\n" impl suite op bytes instr/packet
 fi
 for f in $(ls "$out"/run*.out.* 2>/dev/null | sort -t. -k3 -n); do
     name=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
@@ -105,7 +108,7 @@ for f in $(ls "$out"/run*.out.* 2>/dev/null | sort -t. -k3 -n); do
     [ -n "$name" ] && [ -n "$total" ] || continue
     echo "$name" | awk -F: -v t="$total" -v n="$packets" '
         $1 == "variant" { printf "%-28s %-40s %5s %14.0f\n", $2, $3, $4, t / n; next }
-        { printf "%-18s %-26s %-15s %5s %14.0f\n", $1, $2, $3, $4, t / n }'
+        { printf "%-18s %-31s %-15s %5s %14.0f\n", $1, $2, $3, $4, t / n }'
     if [ "$annotate" -eq 1 ] && [ "$total" -gt 0 ]; then
         callgrind_annotate --inclusive=yes --threshold=99 "$f" 2>/dev/null |
             awk -v n="$packets" '
@@ -133,17 +136,25 @@ self_costs() {
 
 if [ "$compare" -eq 1 ]; then
     echo
-    echo "where galois spends instructions beyond evp-floor (exclusive Ir per packet, largest first):"
+    echo "where galois spends instructions beyond evp-floor, or for header protection beyond"
+    echo "galois's own +ext row (exclusive Ir per packet, largest first):"
     for f in $(ls "$out"/run*.out.* 2>/dev/null | sort -t. -k3 -n); do
         name=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
         case $name in galois:*) ;; *) continue ;; esac
-        floor_name="evp-floor:${name#galois:}"
-        ff=$(grep -l "^desc: Trigger: Client Request: $floor_name\$" "$out"/run*.out.* 2>/dev/null | head -n 1)
+        case $name in
+            *+cryptex:* | *+rfc6904:*)
+                floor_name=$(echo "$name" | sed 's/+[a-z0-9]*:/+ext:/')
+                base="galois +ext" ;;
+            *)
+                floor_name="evp-floor:${name#galois:}"
+                base=floor ;;
+        esac
+        ff=$(grep -lF -x "desc: Trigger: Client Request: $floor_name" "$out"/run*.out.* 2>/dev/null | head -n 1)
         [ -n "$ff" ] || continue
         gt=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$f")
         ft=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$ff")
-        awk -v r="${name#galois:}" -v g="$gt" -v f="$ft" -v n="$packets" 'BEGIN {
-            printf "%s: galois %.0f, floor %.0f instr/packet: %+.0f (x%.3f)\n", r, g / n, f / n,
+        awk -v r="${name#galois:}" -v g="$gt" -v f="$ft" -v n="$packets" -v b="$base" 'BEGIN {
+            printf "%s: galois %.0f, %s %.0f instr/packet: %+.0f (x%.3f)\n", r, g / n, b, f / n,
                 (g - f) / n, g / f }'
         self_costs "$ff" >"$out/floor.self"
         self_costs "$f" | awk -F'\t' -v n="$packets" '

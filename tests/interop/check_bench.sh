@@ -1,7 +1,10 @@
 #!/bin/sh
 # bench.smoke: runs `galois bench --quick --json` and checks that every row galois and the
-# EVP floor must produce is there once, with a positive ns_per_packet. No timing thresholds:
-# the machine is shared, so only the shape of the output is tested.
+# EVP floor must produce is there once, with a positive ns_per_packet, header protection rows
+# included (SUITE+ext, +cryptex, +rfc6904), and that the bench's own check found every
+# implementation protecting into the same bytes (and the header protection rows protecting
+# the headers as named). No timing thresholds: the machine is shared, so only the shape of the
+# output is tested.
 #
 #   tests/interop/check_bench.sh PATH/TO/galois
 set -u
@@ -23,6 +26,7 @@ suites="AES_CM_128_HMAC_SHA1_80 AES_CM_128_HMAC_SHA1_32 AES_192_CM_HMAC_SHA1_80
 AES_192_CM_HMAC_SHA1_32 AES_256_CM_HMAC_SHA1_80 AES_256_CM_HMAC_SHA1_32 AEAD_AES_128_GCM
 AEAD_AES_256_GCM AEAD_AES_128_GCM_8 AEAD_AES_256_GCM_8 NULL_HMAC_SHA1_80 NULL_HMAC_SHA1_32"
 rtcp_suites="AES_CM_128_HMAC_SHA1_80 AES_256_CM_HMAC_SHA1_80 AEAD_AES_128_GCM AEAD_AES_256_GCM"
+hdr_suites="AES_CM_128_HMAC_SHA1_80 AEAD_AES_128_GCM"
 
 passed=0
 failed=0
@@ -55,8 +59,29 @@ for impl in galois evp-floor; do
     done
 done
 
+# Header protection rows: galois in all three variants, the floor in +ext only.
+for suite in $hdr_suites; do
+    for payload in 160 1200; do
+        for op in protect unprotect; do
+            for variant in ext cryptex rfc6904; do
+                check_row galois "$suite+$variant" "$payload" "$op"
+            done
+            check_row evp-floor "$suite+ext" "$payload" "$op"
+        done
+    done
+done
+
+# The bench's check before timing: same bytes from every implementation, headers protected
+# as each row names.
+if grep -q '^check: every implementation protects into the same bytes' "$err"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+    echo "FAIL: the bench's identical-packets check reported a problem (above)"
+fi
+
 # Every line is one JSON object of the documented shape.
-bad=$(grep -cv '^{"impl":"[a-z0-9-]*","suite":"[A-Z0-9_]*","payload":[0-9]*,"op":"[a-z_]*","ns_per_packet":' "$out")
+bad=$(grep -cEv '^\{"impl":"[a-z0-9-]*","suite":"[A-Z0-9_]*(\+[a-z0-9]+)?","payload":[0-9]*,"op":"[a-z_]*","ns_per_packet":' "$out")
 if [ "$bad" -eq 0 ]; then
     passed=$((passed + 1))
 else

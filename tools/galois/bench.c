@@ -17,14 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
-#include <unistd.h>
-#if defined(__has_include)
-#if __has_include(<valgrind/callgrind.h>)
-#include <valgrind/callgrind.h>
-#define BENCH_HAVE_CALLGRIND 1
-#endif
-#endif
 
 #include "bench_impl.h"
 #include "cmds.h"
@@ -46,17 +38,32 @@ enum op { OP_PROTECT, OP_UNPROTECT, OP_PROTECT_RTCP, OP_UNPROTECT_RTCP, NUM_OPS 
 static const char *const op_names[NUM_OPS] = {"protect", "unprotect", "protect_rtcp",
                                               "unprotect_rtcp"};
 
-// The suites measured, and which of them also get SRTCP rows.
+// The suites measured, which of them also get SRTCP rows, and the header protection rows (named
+// SUITE+ext, +cryptex, +rfc6904). The header variants of a suite are one row group: they take
+// turns run for run, so that each compares fairly with +ext.
 static const struct {
     enum galois_srtp_suite suite;
     bool rtcp;
+    enum bench_hdr hdr;
 } suites[] = {
-    {GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80, true},  {GALOIS_SRTP_AES_CM_128_HMAC_SHA1_32, false},
-    {GALOIS_SRTP_AES_192_CM_HMAC_SHA1_80, false}, {GALOIS_SRTP_AES_192_CM_HMAC_SHA1_32, false},
-    {GALOIS_SRTP_AES_256_CM_HMAC_SHA1_80, true},  {GALOIS_SRTP_AES_256_CM_HMAC_SHA1_32, false},
-    {GALOIS_SRTP_AEAD_AES_128_GCM, true},         {GALOIS_SRTP_AEAD_AES_256_GCM, true},
-    {GALOIS_SRTP_AEAD_AES_128_GCM_8, false},      {GALOIS_SRTP_AEAD_AES_256_GCM_8, false},
-    {GALOIS_SRTP_NULL_HMAC_SHA1_80, false},       {GALOIS_SRTP_NULL_HMAC_SHA1_32, false},
+    {GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80, true, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80, false, BENCH_HDR_EXT},
+    {GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80, false, BENCH_HDR_CRYPTEX},
+    {GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80, false, BENCH_HDR_RFC6904},
+    {GALOIS_SRTP_AES_CM_128_HMAC_SHA1_32, false, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AES_192_CM_HMAC_SHA1_80, false, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AES_192_CM_HMAC_SHA1_32, false, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AES_256_CM_HMAC_SHA1_80, true, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AES_256_CM_HMAC_SHA1_32, false, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AEAD_AES_128_GCM, true, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AEAD_AES_128_GCM, false, BENCH_HDR_EXT},
+    {GALOIS_SRTP_AEAD_AES_128_GCM, false, BENCH_HDR_CRYPTEX},
+    {GALOIS_SRTP_AEAD_AES_128_GCM, false, BENCH_HDR_RFC6904},
+    {GALOIS_SRTP_AEAD_AES_256_GCM, true, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AEAD_AES_128_GCM_8, false, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_AEAD_AES_256_GCM_8, false, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_NULL_HMAC_SHA1_80, false, BENCH_HDR_PLAIN},
+    {GALOIS_SRTP_NULL_HMAC_SHA1_32, false, BENCH_HDR_PLAIN},
 };
 enum { NUM_SUITES = sizeof(suites) / sizeof(suites[0]) };
 
@@ -99,79 +106,14 @@ struct bench {
     uint8_t *slots;  // BATCH slots of BENCH_SLOT bytes
     uint8_t plain[BENCH_MAX_PAYLOAD];
     struct bench_master master[NUM_SUITES];
+    char names[NUM_SUITES][48];  // the rows' suite names: "AEAD_AES_128_GCM+cryptex"
+    // why implementation i skips the rows of header variant h that --only asks for, or ""
+    char skipped[MAX_IMPLS][BENCH_HDR_COUNT_][128];
     int cpu;
     // A preempted run is measured again unless the numbers are counts (--count, for
     // callgrind, which would add the repeat to the row) or a smoke test (--quick).
     unsigned max_retries;
 };
-
-uint64_t bench_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-void bench_put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-void bench_put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-uint32_t bench_get16(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-uint32_t bench_get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double bench_median(double *v, size_t n)
-{
-    if (n == 0) {
-        return 0;
-    }
-    qsort(v, n, sizeof(double), cmp_double);
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static bool g_collecting;
-
-void bench_cg_collect(bool on)
-{
-    if (on == g_collecting) {
-        return;
-    }
-    g_collecting = on;
-#ifdef BENCH_HAVE_CALLGRIND
-    CALLGRIND_TOGGLE_COLLECT;
-#endif
-}
-
-void bench_cg_dump(const char *name)
-{
-#ifdef BENCH_HAVE_CALLGRIND
-    CALLGRIND_DUMP_STATS_AT(name);
-#else
-    (void)name;
-#endif
-}
 
 static void usage(FILE *f)
 {
@@ -184,14 +126,18 @@ static void usage(FILE *f)
             "1200 bytes of payload (after a 12-byte RTP or 8-byte RTCP header), for galois,\n"
             "libsrtp2 on NSS (Debian's libsrtp2.so.1), libsrtp2 on OpenSSL (built by\n"
             "scripts/build-libsrtp-openssl.sh) and the OpenSSL EVP floor. Prints the median of\n"
-            "the runs and the ratios galois/floor and libsrtp/galois.\n\n"
+            "the runs and the ratios galois/floor and libsrtp/galois. Header protection rows\n"
+            "(AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM, RTP, a CSRC and a header extension):\n"
+            "SUITE+ext (no protection), SUITE+cryptex (RFC 9335), SUITE+rfc6904 (RFC 6904),\n"
+            "the last two also over the same implementation's +ext row.\n\n"
             "  --json             one JSON object per row and implementation\n"
             "  --quick            %u packets, 1 run: a smoke test, not a measurement\n"
             "  --runs N           runs per row (default %u); the median is reported\n"
             "  --packets N        packets per run (default %u)\n"
             "  --count N          exactly N packets, 1 run, no pinning changes: for callgrind\n"
             "                     (scripts/bench-callgrind.sh); each row is dumped apart\n"
-            "  --only PATTERNS    rows to run: IMPL:SUITE:OP[:PAYLOAD], '*' matches anything;\n"
+            "  --only PATTERNS    rows to run: IMPL:SUITE:OP[:PAYLOAD], each field a shell\n"
+            "                     pattern ('*', 'AEAD*', '*+cryptex', '*+*');\n"
             "                     IMPL is galois, evp-floor, libsrtp2-nss, libsrtp2-openssl;\n"
             "                     OP is protect, unprotect, protect_rtcp, unprotect_rtcp\n"
             "  --cpu N            pin to CPU N (default: the CPU the command starts on)\n"
@@ -280,69 +226,24 @@ static int parse_args(struct options *o, int argc, char **argv)
     return -1;
 }
 
-// field_match matches one ':'-separated field of a pattern against `name`.
-static bool field_match(const char *pat, size_t pat_len, const char *name)
-{
-    return (pat_len == 1 && pat[0] == '*') ||
-           (strlen(name) == pat_len && strncmp(pat, name, pat_len) == 0);
-}
-
-// selected tells whether the row impl:suite:op:payload is asked for by --only.
-static bool selected(const char *only, const char *impl, const char *suite, const char *op,
-                     size_t payload)
-{
-    if (only == NULL) {
-        return true;
-    }
-    char pay[16];
-    snprintf(pay, sizeof(pay), "%zu", payload);
-    const char *names[4] = {impl, suite, op, pay};
-    const char *p = only;
-    while (*p != '\0') {
-        size_t len = strcspn(p, ",");
-        bool ok = true;
-        const char *f = p;
-        for (size_t k = 0; k < 4 && ok; k++) {
-            size_t rest = (size_t)(p + len - f);
-            size_t flen = strcspn(f, ":,");
-            if (flen > rest) {
-                flen = rest;
-            }
-            if (f >= p + len) {
-                break;  // missing trailing fields match anything
-            }
-            ok = field_match(f, flen, names[k]);
-            f += flen + (f + flen < p + len ? 1 : 0);
-        }
-        if (ok) {
-            return true;
-        }
-        p += len + (p[len] == ',' ? 1 : 0);
-    }
-    return false;
-}
-
 static bool is_rtcp(enum op op)
 {
     return op == OP_PROTECT_RTCP || op == OP_UNPROTECT_RTCP;
 }
 
-// fill_slot writes a plaintext packet: RTP (V=2, PT 111, the sequence number, SSRC) or RTCP
-// (an SR header whose length covers the packet), then `payload` bytes.
-static size_t fill_slot(const struct bench *b, uint8_t *p, bool rtcp, size_t payload, uint16_t seq)
+// fill_slot writes a plaintext packet: RTP (the header of variant `hdr`, bench_rtp_header) or
+// RTCP (an SR header whose length covers the packet), then `payload` bytes.
+static size_t fill_slot(const struct bench *b, uint8_t *p, bool rtcp, enum bench_hdr hdr,
+                        size_t payload, uint16_t seq)
 {
-    size_t h = rtcp ? BENCH_RTCP_HEADER : BENCH_RTP_HEADER;
+    size_t h = BENCH_RTCP_HEADER;
     if (rtcp) {
         p[0] = 0x80;
         p[1] = 200;
         bench_put16(p + 2, (uint32_t)((h + payload) / 4 - 1));
         bench_put32(p + 4, BENCH_SSRC);
     } else {
-        p[0] = 0x80;
-        p[1] = 111;
-        bench_put16(p + 2, seq);
-        bench_put32(p + 4, (uint32_t)seq * 960u);
-        bench_put32(p + 8, BENCH_SSRC);
+        h = bench_rtp_header(p, hdr, seq);
     }
     memcpy(p + h, b->plain, payload);
     return h + payload;
@@ -371,12 +272,14 @@ static double measure_cell(struct bench *b, struct cell *c, unsigned packets)
 {
     const struct bench_impl *impl = &b->impls[c->impl];
     enum galois_srtp_suite suite = suites[c->suite].suite;
+    enum bench_hdr hdr = suites[c->suite].hdr;
+    const struct bench_master *key = &b->master[c->suite];
     bool rtcp = is_rtcp(c->op), unprotect = c->op == OP_UNPROTECT || c->op == OP_UNPROTECT_RTCP;
     size_t payload = payloads[c->payload];
     char why[128] = "";
-    void *tx = impl->ops->open(impl, suite, &b->master[c->suite], true, why, sizeof(why));
+    void *tx = impl->ops->open(impl, suite, hdr, key, true, why, sizeof(why));
     void *rx = tx != NULL && unprotect
-                   ? impl->ops->open(impl, suite, &b->master[c->suite], false, why, sizeof(why))
+                   ? impl->ops->open(impl, suite, hdr, key, false, why, sizeof(why))
                    : NULL;
     size_t lens[BATCH];
     uint64_t total = 0;
@@ -390,16 +293,16 @@ static double measure_cell(struct bench *b, struct cell *c, unsigned packets)
         goto out;
     }
     for (size_t i = 0; i < BATCH; i++) {
-        lens[i] = fill_slot(b, b->slots + i * BENCH_SLOT, rtcp, payload, 0);
+        lens[i] = fill_slot(b, b->slots + i * BENCH_SLOT, rtcp, hdr, payload, 0);
     }
     while (done < packets && rc == 0) {
         size_t n = warm && packets - done < BATCH ? packets - done : BATCH;
-        for (size_t i = 0; i < n; i++) {  // stamp each slot with its sequence number
-            uint8_t *p = b->slots + i * BENCH_SLOT;
-            lens[i] = (rtcp ? BENCH_RTCP_HEADER : BENCH_RTP_HEADER) + payload;
-            if (!rtcp) {
-                bench_put16(p + 2, seq++);
-            }
+        // Stamp each slot with its sequence number and its original length. The RTP header is
+        // written whole: a +cryptex protect left it encrypted, with another profile.
+        for (size_t i = 0; i < n; i++) {
+            lens[i] = (rtcp ? BENCH_RTCP_HEADER
+                            : bench_rtp_header(b->slots + i * BENCH_SLOT, hdr, seq++)) +
+                      payload;
         }
         if (unprotect) {  // stage: the implementation's own sender makes fresh packets
             rc = run_batch(impl->ops, tx, b->slots, lens, n, false, rtcp);
@@ -454,35 +357,6 @@ static void pin_cpu(struct bench *b)
     }
 }
 
-// default_openssl_path finds the libsrtp2 that scripts/build-libsrtp-openssl.sh builds.
-static const char *default_openssl_path(char *buf, size_t len)
-{
-    const char *env = getenv("GALOIS_LIBSRTP_OPENSSL");
-    if (env != NULL && env[0] != '\0') {
-        return env;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n <= 0) {
-        return "libsrtp-openssl/libsrtp2.so.1";
-    }
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash != NULL) {
-        *slash = '\0';
-    }
-    static const char *const rel[] = {"/libsrtp-openssl/libsrtp2.so.1",
-                                      "/../build/libsrtp-openssl/libsrtp2.so.1"};
-    for (size_t i = 0; i < 2; i++) {
-        snprintf(buf, len, "%s%s", exe, rel[i]);
-        if (access(buf, R_OK) == 0) {
-            return buf;
-        }
-    }
-    snprintf(buf, len, "%s%s", exe, rel[1]);
-    return buf;
-}
-
 static void load_impls(struct bench *b)
 {
     static char path[PATH_MAX + 64];
@@ -491,7 +365,7 @@ static void load_impls(struct bench *b)
     bench_libsrtp_load(&b->impls[IMPL_NSS], "libsrtp2-nss",
                        b->opt.nss_path != NULL ? b->opt.nss_path : "libsrtp2.so.1");
     const char *ossl = b->opt.openssl_path != NULL ? b->opt.openssl_path
-                                                   : default_openssl_path(path, sizeof(path));
+                                                   : bench_libsrtp_openssl_path(path, sizeof(path));
     bench_libsrtp_load(&b->impls[IMPL_OPENSSL], "libsrtp2-openssl", ossl);
     if (b->impls[IMPL_OPENSSL].note != NULL && b->opt.openssl_path == NULL) {
         b->impls[IMPL_OPENSSL].note = "not built: run scripts/build-libsrtp-openssl.sh";
@@ -503,32 +377,79 @@ static bool impl_ready(const struct bench *b, size_t i)
     return b->impls[i].note == NULL;
 }
 
-// make_cells lists the rows asked for, grouped so the implementations of one row run
-// back to back.
+// group_first returns the first entry of suites[s]'s row group: a plain suite is a group of
+// its own; the header variants of one suite are one group.
+static size_t group_first(size_t s)
+{
+    while (s > 0 && suites[s].hdr != BENCH_HDR_PLAIN && suites[s - 1].hdr != BENCH_HDR_PLAIN &&
+           suites[s - 1].suite == suites[s].suite) {
+        s--;
+    }
+    return s;
+}
+
+static size_t group_end(size_t first)
+{
+    size_t end = first + 1;
+    while (end < NUM_SUITES && group_first(end) == first) {
+        end++;
+    }
+    return end;
+}
+
+// impl_runs tells whether implementation `i` can run the rows of suites[s]. When it cannot
+// and `note` is set, the reason is written there for the header of the output: the rows are
+// skipped, not failed.
+static bool impl_runs(const struct bench *b, size_t i, size_t s, char *note, size_t note_len)
+{
+    const struct bench_impl *impl = &b->impls[i];
+    char why[sizeof(b->skipped[0][0])] = "";
+    if (!impl_ready(b, i)) {
+        return false;
+    }
+    if (impl->ops->supports == NULL || impl->ops->supports(impl, suites[s].hdr, why, sizeof(why))) {
+        return true;
+    }
+    if (note != NULL) {
+        snprintf(note, note_len, "%s", why);
+    }
+    return false;
+}
+
+// add_cells adds a cell for each implementation that runs suites[s] at payload `pl` and `op`.
+static bool add_cells(struct bench *b, size_t s, size_t pl, enum op op)
+{
+    for (size_t i = 0; i < MAX_IMPLS; i++) {
+        if (!impl_ready(b, i) || b->num_cells == MAX_CELLS ||
+            !bench_row_selected(b->opt.only, b->impls[i].name, b->names[s], op_names[op],
+                                payloads[pl]) ||
+            !impl_runs(b, i, s, b->skipped[i][suites[s].hdr], sizeof(b->skipped[i][0]))) {
+            continue;
+        }
+        struct cell *c = &b->cells[b->num_cells++];
+        *c = (struct cell){.impl = i, .suite = s, .payload = pl, .op = op};
+        c->runs = calloc(b->opt.runs, sizeof(double));
+        if (c->runs == NULL) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// make_cells lists the rows asked for, grouped so that the implementations of one row, and the
+// header variants of one suite, run back to back.
 static bool make_cells(struct bench *b)
 {
     b->cells = calloc(MAX_CELLS, sizeof(*b->cells));
     if (b->cells == NULL) {
         return false;
     }
-    for (size_t s = 0; s < NUM_SUITES; s++) {
-        const char *sname = galois_srtp_suite_get_info(suites[s].suite)->name;
+    for (size_t g = 0; g < NUM_SUITES; g = group_end(g)) {
         for (size_t pl = 0; pl < NUM_PAYLOADS; pl++) {
             for (int op = 0; op < NUM_OPS; op++) {
-                if (is_rtcp((enum op)op) && !suites[s].rtcp) {
-                    continue;
-                }
-                for (size_t i = 0; i < MAX_IMPLS; i++) {
-                    if (!impl_ready(b, i) ||
-                        !selected(b->opt.only, b->impls[i].name, sname, op_names[op],
-                                  payloads[pl]) ||
-                        b->num_cells == MAX_CELLS) {
-                        continue;
-                    }
-                    struct cell *c = &b->cells[b->num_cells++];
-                    *c = (struct cell){.impl = i, .suite = s, .payload = pl, .op = (enum op)op};
-                    c->runs = calloc(b->opt.runs, sizeof(double));
-                    if (c->runs == NULL) {
+                for (size_t s = g; s < group_end(g); s++) {
+                    if ((!is_rtcp((enum op)op) || suites[s].rtcp) &&
+                        !add_cells(b, s, pl, (enum op)op)) {
                         return false;
                     }
                 }
@@ -547,28 +468,36 @@ static int check_identical(struct bench *b, FILE *f)
     uint8_t ref[BENCH_SLOT], pkt[BENCH_SLOT];
     for (size_t s = 0; s < NUM_SUITES; s++) {
         enum galois_srtp_suite suite = suites[s].suite;
-        const char *sname = galois_srtp_suite_get_info(suite)->name;
+        enum bench_hdr hdr = suites[s].hdr;
+        const char *sname = b->names[s];
         for (int rtcp = 0; rtcp < (suites[s].rtcp ? 2 : 1); rtcp++) {
             size_t ref_len = 0;
             bool have_ref = false;
             for (size_t i = 0; i < MAX_IMPLS; i++) {
                 const struct bench_impl *impl = &b->impls[i];
                 char why[128] = "";
-                if (!impl_ready(b, i)) {
+                if (!impl_runs(b, i, s, NULL, 0)) {
                     continue;
                 }
-                void *tx = impl->ops->open(impl, suite, &b->master[s], true, why, sizeof(why));
-                void *rx = impl->ops->open(impl, suite, &b->master[s], false, why, sizeof(why));
+                void *tx = impl->ops->open(impl, suite, hdr, &b->master[s], true, why, sizeof(why));
+                void *rx =
+                    impl->ops->open(impl, suite, hdr, &b->master[s], false, why, sizeof(why));
                 bool known_kdf = (i == IMPL_NSS || i == IMPL_OPENSSL) &&
                                  (suite == GALOIS_SRTP_AES_192_CM_HMAC_SHA1_80 ||
                                   suite == GALOIS_SRTP_AES_192_CM_HMAC_SHA1_32);
                 uint8_t own[BENCH_SLOT];
                 size_t own_len = 0;
-                size_t len = fill_slot(b, pkt, rtcp != 0, payloads[0], BENCH_FIRST_SEQ);
+                uint8_t want[BENCH_SLOT];
+                size_t want_len = fill_slot(b, want, rtcp != 0, hdr, payloads[0], BENCH_FIRST_SEQ);
+                size_t len = want_len;
+                memcpy(pkt, want, len);
                 int rc = tx == NULL ? -1 : impl->ops->protect(tx, pkt, &len, rtcp != 0);
                 if (rc != 0) {
                     fprintf(f, "check: %s %s%s: protect failed (%d) %s\n", impl->name, sname,
                             rtcp ? " SRTCP" : "", rc, why);
+                    problems++;
+                } else if (rtcp == 0 && !bench_hdr_check(hdr, want, pkt, why, sizeof(why))) {
+                    fprintf(f, "check: %s %s: protected header: %s\n", impl->name, sname, why);
                     problems++;
                 } else if (!have_ref) {
                     memcpy(ref, pkt, len);
@@ -595,8 +524,6 @@ static int check_identical(struct bench *b, FILE *f)
                     memcpy(pkt, own_len > 0 ? own : ref, own_len > 0 ? own_len : ref_len);
                     len = own_len > 0 ? own_len : ref_len;
                     rc = impl->ops->unprotect(rx, pkt, &len, rtcp != 0);
-                    uint8_t want[BENCH_SLOT];
-                    size_t want_len = fill_slot(b, want, rtcp != 0, payloads[0], BENCH_FIRST_SEQ);
                     if (rc != 0 || len != want_len || memcmp(pkt, want, len) != 0) {
                         fprintf(f, "check: %s %s%s: cannot unprotect the reference packet (%d)\n",
                                 impl->name, sname, rtcp ? " SRTCP" : "", rc);
@@ -618,6 +545,13 @@ static int check_identical(struct bench *b, FILE *f)
 static bool same_row(const struct cell *a, const struct cell *b)
 {
     return a->suite == b->suite && a->payload == b->payload && a->op == b->op;
+}
+
+// same_group tells whether two cells take turns: the same row, or two header variants of it.
+static bool same_group(const struct cell *a, const struct cell *b)
+{
+    return group_first(a->suite) == group_first(b->suite) && a->payload == b->payload &&
+           a->op == b->op;
 }
 
 // cell_value is the median of the runs of `c` (c->runs stays in run order).
@@ -660,21 +594,13 @@ static double row_ratio(const struct cell *num, const struct cell *den)
     return bench_median(r, num->done);
 }
 
-// find_value returns the median of implementation `impl` in the row of `c`, or -1.
-static double find_value(struct bench *b, const struct cell *c, size_t impl)
-{
-    const struct cell *o = find_cell(b, c, impl);
-    return o == NULL ? -1 : cell_value(o);
-}
-
-static void print_json(struct bench *b)
+static void print_json(const struct bench *b)
 {
     for (size_t i = 0; i < b->num_cells; i++) {
-        struct cell *c = &b->cells[i];
+        const struct cell *c = &b->cells[i];
         double v = cell_value(c);
         printf("{\"impl\":\"%s\",\"suite\":\"%s\",\"payload\":%zu,\"op\":\"%s\",",
-               b->impls[c->impl].name, galois_srtp_suite_get_info(suites[c->suite].suite)->name,
-               payloads[c->payload], op_names[c->op]);
+               b->impls[c->impl].name, b->names[c->suite], payloads[c->payload], op_names[c->op]);
         if (v > 0) {
             printf("\"ns_per_packet\":%.1f,\"runs\":%u}\n", v, c->done);
         } else {
@@ -693,51 +619,109 @@ static void print_num(double v)
     }
 }
 
-static void print_ratio(double ratio)
+static void print_ratio(double ratio, int width)
 {
     if (ratio > 0) {
-        printf(" %7.2f", ratio);
+        printf(" %*.2f", width, ratio);
     } else {
-        printf(" %7s", "-");
+        printf(" %*s", width, "-");
     }
 }
 
-static void print_table(struct bench *b)
+// hdr_protected tells whether `c` is a +cryptex or +rfc6904 row: those are printed apart,
+// each over the same implementation's +ext row.
+static bool hdr_protected(const struct cell *c)
 {
-    printf("ns/packet per implementation; ratios are medians of per-run ratios (run for run)\n");
-    printf("%-26s %5s %-15s %9s %9s %9s %9s %7s %7s %7s\n", "suite", "bytes", "op", "galois",
-           "floor", "nss", "openssl", "g/floor", "nss/g", "ossl/g");
+    return suites[c->suite].hdr == BENCH_HDR_CRYPTEX || suites[c->suite].hdr == BENCH_HDR_RFC6904;
+}
+
+// find_ext_cell returns implementation `impl`'s +ext cell of the row of `c`, or NULL.
+static const struct cell *find_ext_cell(const struct bench *b, const struct cell *c, size_t impl)
+{
     for (size_t i = 0; i < b->num_cells; i++) {
-        struct cell *c = &b->cells[i];
-        bool first = true;  // print a row once, at its first cell
-        for (size_t j = 0; j < i && first; j++) {
-            const struct cell *o = &b->cells[j];
-            first = !(o->suite == c->suite && o->payload == c->payload && o->op == c->op);
+        const struct cell *o = &b->cells[i];
+        if (o->impl == impl && o->payload == c->payload && o->op == c->op &&
+            suites[o->suite].suite == suites[c->suite].suite &&
+            suites[o->suite].hdr == BENCH_HDR_EXT) {
+            return o;
         }
-        if (!first) {
+    }
+    return NULL;
+}
+
+// first_of_row tells whether cells[i] is the first cell of its row: a row is printed once.
+static bool first_of_row(const struct bench *b, size_t i)
+{
+    for (size_t j = 0; j < i; j++) {
+        if (same_row(&b->cells[j], &b->cells[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void print_row_name(const struct bench *b, const struct cell *c)
+{
+    printf("%-31s %5zu %-15s", b->names[c->suite], payloads[c->payload], op_names[c->op]);
+}
+
+// print_hdr_table prints the +cryptex and +rfc6904 rows: each implementation's time, its ratio
+// to its own +ext row (the cost of the header protection), and libsrtp over galois.
+static void print_hdr_table(const struct bench *b)
+{
+    printf("header protection: ns/packet, and each over the same implementation's +ext row\n");
+    printf("%-31s %5s %-15s %9s %7s %9s %7s %9s %8s %7s %7s\n", "suite", "bytes", "op", "galois",
+           "g/ext", "nss", "nss/ext", "openssl", "ossl/ext", "nss/g", "ossl/g");
+    for (size_t i = 0; i < b->num_cells; i++) {
+        const struct cell *c = &b->cells[i];
+        if (!hdr_protected(c) || !first_of_row(b, i)) {
             continue;
         }
-        double v[MAX_IMPLS];
-        for (size_t k = 0; k < MAX_IMPLS; k++) {
-            v[k] = find_value(b, c, k);
-        }
-        printf("%-26s %5zu %-15s", galois_srtp_suite_get_info(suites[c->suite].suite)->name,
-               payloads[c->payload], op_names[c->op]);
-        for (size_t k = 0; k < MAX_IMPLS; k++) {
-            print_num(v[k]);
+        print_row_name(b, c);
+        static const size_t cols[] = {IMPL_GALOIS, IMPL_NSS, IMPL_OPENSSL};
+        for (size_t k = 0; k < 3; k++) {
+            const struct cell *o = find_cell(b, c, cols[k]);
+            print_num(o == NULL ? -1 : cell_value(o));
+            print_ratio(row_ratio(o, find_ext_cell(b, c, cols[k])), k == 2 ? 8 : 7);
         }
         const struct cell *g = find_cell(b, c, IMPL_GALOIS);
-        print_ratio(row_ratio(g, find_cell(b, c, IMPL_FLOOR)));
-        print_ratio(row_ratio(find_cell(b, c, IMPL_NSS), g));
-        print_ratio(row_ratio(find_cell(b, c, IMPL_OPENSSL), g));
+        print_ratio(row_ratio(find_cell(b, c, IMPL_NSS), g), 7);
+        print_ratio(row_ratio(find_cell(b, c, IMPL_OPENSSL), g), 7);
         printf("\n");
     }
+}
+
+static void print_table(const struct bench *b)
+{
+    bool any_protected = false;
+    printf("ns/packet per implementation; ratios are medians of per-run ratios (run for run)\n");
+    printf("%-31s %5s %-15s %9s %9s %9s %9s %7s %7s %7s\n", "suite", "bytes", "op", "galois",
+           "floor", "nss", "openssl", "g/floor", "nss/g", "ossl/g");
     for (size_t i = 0; i < b->num_cells; i++) {
-        struct cell *c = &b->cells[i];
+        const struct cell *c = &b->cells[i];
+        any_protected |= hdr_protected(c);
+        if (hdr_protected(c) || !first_of_row(b, i)) {
+            continue;
+        }
+        print_row_name(b, c);
+        for (size_t k = 0; k < MAX_IMPLS; k++) {
+            const struct cell *o = find_cell(b, c, k);
+            print_num(o == NULL ? -1 : cell_value(o));
+        }
+        const struct cell *g = find_cell(b, c, IMPL_GALOIS);
+        print_ratio(row_ratio(g, find_cell(b, c, IMPL_FLOOR)), 7);
+        print_ratio(row_ratio(find_cell(b, c, IMPL_NSS), g), 7);
+        print_ratio(row_ratio(find_cell(b, c, IMPL_OPENSSL), g), 7);
+        printf("\n");
+    }
+    if (any_protected) {
+        print_hdr_table(b);
+    }
+    for (size_t i = 0; i < b->num_cells; i++) {
+        const struct cell *c = &b->cells[i];
         if (c->error != NULL) {
-            printf("error: %s %s %zu %s: %s\n", b->impls[c->impl].name,
-                   galois_srtp_suite_get_info(suites[c->suite].suite)->name, payloads[c->payload],
-                   op_names[c->op], c->error);
+            printf("error: %s %s %zu %s: %s\n", b->impls[c->impl].name, b->names[c->suite],
+                   payloads[c->payload], op_names[c->op], c->error);
         }
     }
 }
@@ -757,6 +741,14 @@ static void print_header(struct bench *b, FILE *f)
             fprintf(f, "  %s: %s\n", b->impls[i].name, bench_libsrtp_version(&b->impls[i]));
         } else {
             fprintf(f, "  %s: skipped, %s\n", b->impls[i].name, b->impls[i].note);
+        }
+    }
+    for (size_t i = 0; i < MAX_IMPLS; i++) {
+        for (size_t h = 0; h < BENCH_HDR_COUNT_; h++) {
+            if (b->skipped[i][h][0] != '\0') {
+                fprintf(f, "  %s: no %s rows: %s\n", b->impls[i].name,
+                        bench_hdr_suffix((enum bench_hdr)h), b->skipped[i][h]);
+            }
         }
     }
 }
@@ -802,9 +794,8 @@ static void run_cell(struct bench *b, struct cell *c)
         c->runs[c->done++] = v;
     }
     char name[160];
-    snprintf(name, sizeof(name), "%s:%s:%s:%zu", b->impls[c->impl].name,
-             galois_srtp_suite_get_info(suites[c->suite].suite)->name, op_names[c->op],
-             payloads[c->payload]);
+    snprintf(name, sizeof(name), "%s:%s:%s:%zu", b->impls[c->impl].name, b->names[c->suite],
+             op_names[c->op], payloads[c->payload]);
     bench_cg_dump(name);
 }
 
@@ -828,6 +819,9 @@ int galois_cmd_bench(int argc, char **argv)
     // Fixed keys and payload bytes: every run, and every implementation, sees the same ones.
     uint64_t x = 0x243f6a8885a308d3u;
     for (size_t s = 0; s < NUM_SUITES; s++) {
+        snprintf(b.names[s], sizeof(b.names[s]), "%s%s",
+                 galois_srtp_suite_get_info(suites[s].suite)->name,
+                 bench_hdr_suffix(suites[s].hdr));
         for (size_t i = 0; i < sizeof(b.master[s]); i++) {
             x = x * 6364136223846793005u + 1442695040888963407u;
             ((uint8_t *)&b.master[s])[i] = (uint8_t)(x >> 56);
@@ -854,11 +848,11 @@ int galois_cmd_bench(int argc, char **argv)
                               : "see above; rows with a difference do not measure the same work");
     }
     fflush(info);
-    // Row by row, the implementations of a row take turns run after run, so whatever the
-    // machine does meanwhile falls on all of them alike.
+    // Row by row, the implementations of a row (and the header variants of a suite) take turns
+    // run after run, so whatever the machine does meanwhile falls on all of them alike.
     for (size_t first = 0; first < b.num_cells;) {
         size_t end = first + 1;
-        while (end < b.num_cells && same_row(&b.cells[first], &b.cells[end])) {
+        while (end < b.num_cells && same_group(&b.cells[first], &b.cells[end])) {
             end++;
         }
         for (unsigned r = 0; r < b.opt.runs; r++) {

@@ -382,10 +382,26 @@ static void *open_variant(enum galois_srtp_suite suite, const struct bench_maste
     return ep;
 }
 
-static void *open_evp(const struct bench_impl *impl, enum galois_srtp_suite suite,
-                      const struct bench_master *key, bool send, char *why, size_t why_len)
+// supports_evp: the floor finds the end of any RTP header (CSRCs, extension) and encrypts from
+// there, so it runs the +ext rows; it has no header protection.
+static bool supports_evp(const struct bench_impl *impl, enum bench_hdr hdr, char *why,
+                         size_t why_len)
 {
     (void)impl;
+    if (hdr == BENCH_HDR_PLAIN || hdr == BENCH_HDR_EXT) {
+        return true;
+    }
+    snprintf(why, why_len, "the floor has no header protection (cryptex, RFC 6904)");
+    return false;
+}
+
+static void *open_evp(const struct bench_impl *impl, enum galois_srtp_suite suite,
+                      enum bench_hdr hdr, const struct bench_master *key, bool send, char *why,
+                      size_t why_len)
+{
+    if (!supports_evp(impl, hdr, why, why_len)) {
+        return NULL;
+    }
     void *ep = open_variant(suite, key, send, floor_hmac, floor_ctr);
     if (ep == NULL) {
         snprintf(why, why_len, "EVP set-up failed");
@@ -599,6 +615,7 @@ static int unprotect_evp(void *ep, uint8_t *pkt, size_t *len, bool rtcp)
 }
 
 const struct bench_ops bench_evp_ops = {
+    .supports = supports_evp,
     .open = open_evp,
     .protect = protect_evp,
     .unprotect = unprotect_evp,

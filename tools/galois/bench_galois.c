@@ -7,7 +7,8 @@
 #include "bench_impl.h"
 
 static void *open_galois(const struct bench_impl *impl, enum galois_srtp_suite suite,
-                         const struct bench_master *key, bool send, char *why, size_t why_len)
+                         enum bench_hdr hdr, const struct bench_master *key, bool send, char *why,
+                         size_t why_len)
 {
     (void)impl;
     struct galois_srtp_master_key mk = {.lifetime = 0};
@@ -19,9 +20,17 @@ static void *open_galois(const struct bench_impl *impl, enum galois_srtp_suite s
         .keys = &mk,
         .num_keys = 1,
         .allow_null_cipher = true,
+        .cryptex = hdr == BENCH_HDR_CRYPTEX ? GALOIS_SRTP_CRYPTEX_ON : GALOIS_SRTP_CRYPTEX_OFF,
     };
+    galois_err err = GALOIS_ERR_OK;
+    for (size_t i = 0; hdr == BENCH_HDR_RFC6904 && i < BENCH_RFC6904_IDS && err == GALOIS_ERR_OK;
+         i++) {
+        err = galois_srtp_policy_encrypt_ext(&pol, bench_rfc6904_ids[i]);
+    }
     struct galois_srtp *s = NULL;
-    galois_err err = galois_srtp_new(&s, &pol);
+    if (err == GALOIS_ERR_OK) {
+        err = galois_srtp_new(&s, &pol);
+    }
     if (err == GALOIS_ERR_OK) {
         err = galois_srtp_add_stream(s, BENCH_SSRC);
     }
@@ -57,6 +66,7 @@ static void close_galois(void *ep)
 }
 
 const struct bench_ops bench_galois_ops = {
+    .supports = NULL,  // every header variant
     .open = open_galois,
     .protect = protect_galois,
     .unprotect = unprotect_galois,

@@ -12,9 +12,50 @@ enum {
     BENCH_RTP_HEADER = 12,
     BENCH_RTCP_HEADER = 8,
     BENCH_MAX_PAYLOAD = 1200,
-    // room for one packet: header, payload, SRTCP index, tag, with slack, cache-line aligned
+    // room for one packet: header (up to BENCH_EXT_HEADER), payload, SRTCP index, tag, with
+    // slack, cache-line aligned
     BENCH_SLOT = 1280,
 };
+
+// bench_hdr: the RTP header a row's packets carry and the header protection asked for. The
+// three header variants share one packet: a CSRC and a one-byte header extension (RFC 8285)
+// with elements ID 1 (1 byte), ID 3 (4 bytes) and ID 5 (2 bytes), padded to a word; a row
+// of them is named after its suite with a suffix ("AEAD_AES_128_GCM+cryptex").
+enum bench_hdr {
+    BENCH_HDR_PLAIN,    // 12-byte header, no CSRC, no extension: the plain rows
+    BENCH_HDR_EXT,      // CSRC and extension, no header protection: the baseline of the two below
+    BENCH_HDR_CRYPTEX,  // cryptex (RFC 9335): CSRC and extension body encrypted
+    BENCH_HDR_RFC6904,  // RFC 6904: the data of elements 1 and 3 encrypted, 5 left clear
+    BENCH_HDR_COUNT_
+};
+
+enum {
+    BENCH_EXT_HEADER = 32,  // BENCH_RTP_HEADER + 4 (CSRC) + 4 (0xBEDE, length) + 12 (elements)
+    BENCH_RFC6904_IDS = 2,  // bench_rfc6904_ids
+};
+
+// bench_rfc6904_ids: the extension element IDs the +rfc6904 rows encrypt.
+extern const unsigned bench_rfc6904_ids[BENCH_RFC6904_IDS];
+
+// bench_hdr_suffix returns the row-name suffix of `hdr`: "", "+ext", "+cryptex", "+rfc6904".
+const char *bench_hdr_suffix(enum bench_hdr hdr);
+
+// bench_rtp_header writes the RTP header of variant `hdr` (V=2, PT 111, `seq`, SSRC
+// BENCH_SSRC) at `p` and returns its length: BENCH_RTP_HEADER or BENCH_EXT_HEADER.
+size_t bench_rtp_header(uint8_t *p, enum bench_hdr hdr, uint16_t seq);
+
+// bench_hdr_check tells whether `prot`, a protected packet of variant `hdr`, shows the header
+// protection asked for against its plaintext `plain`: header untouched (plain, +ext); CSRC
+// and extension body encrypted under profile 0xC0DE (+cryptex); only the data of the
+// bench_rfc6904_ids elements changed (+rfc6904). On false, `why` says what is wrong.
+bool bench_hdr_check(enum bench_hdr hdr, const uint8_t *plain, const uint8_t *prot, char *why,
+                     size_t why_len);
+
+// bench_row_selected tells whether the row impl:suite:op:payload is asked for by `only`,
+// comma-separated IMPL:SUITE:OP[:PAYLOAD] patterns whose fields are matched with fnmatch(3)
+// ('*' for anything; missing trailing fields match anything). NULL selects every row.
+bool bench_row_selected(const char *only, const char *impl, const char *suite, const char *op,
+                        size_t payload);
 
 // bench_master is the master key and salt every implementation is given for a suite.
 struct bench_master {
@@ -24,14 +65,17 @@ struct bench_master {
 
 struct bench_impl;
 
-// bench_ops: what an implementation provides. `open` makes a sender (`send`) or a receiver
-// serving BENCH_SSRC for `suite` and returns an opaque endpoint, or NULL with a one-line
-// reason in `why` (unsupported suite, library missing). protect/unprotect work in place on
-// `pkt` (room for BENCH_SLOT bytes), update `*len`, and return 0 on success. `rtcp` selects
-// SRTCP. A sender's first SRTCP index is 1, as libsrtp's is, so that every implementation
-// protects a given packet into the same bytes.
+// bench_ops: what an implementation provides. `supports` tells whether it can run rows of
+// header variant `hdr` at all, and if not says why in `why` (the rows are then skipped with
+// that note); NULL means every variant. `open` makes a sender (`send`) or a receiver serving
+// BENCH_SSRC for `suite` with the header protection of `hdr` and returns an opaque endpoint,
+// or NULL with a one-line reason in `why` (unsupported suite, library missing).
+// protect/unprotect work in place on `pkt` (room for BENCH_SLOT bytes), update `*len`, and
+// return 0 on success. `rtcp` selects SRTCP. A sender's first SRTCP index is 1, as libsrtp's
+// is, so that every implementation protects a given packet into the same bytes.
 struct bench_ops {
-    void *(*open)(const struct bench_impl *impl, enum galois_srtp_suite suite,
+    bool (*supports)(const struct bench_impl *impl, enum bench_hdr hdr, char *why, size_t why_len);
+    void *(*open)(const struct bench_impl *impl, enum galois_srtp_suite suite, enum bench_hdr hdr,
                   const struct bench_master *key, bool send, char *why, size_t why_len);
     int (*protect)(void *ep, uint8_t *pkt, size_t *len, bool rtcp);
     int (*unprotect)(void *ep, uint8_t *pkt, size_t *len, bool rtcp);
@@ -52,6 +96,10 @@ extern const struct bench_ops bench_evp_ops;
 void bench_libsrtp_load(struct bench_impl *impl, const char *name, const char *path);
 void bench_libsrtp_unload(struct bench_impl *impl);
 const char *bench_libsrtp_version(const struct bench_impl *impl);
+// bench_libsrtp_openssl_path returns where the libsrtp2 that scripts/build-libsrtp-openssl.sh
+// builds should be: $GALOIS_LIBSRTP_OPENSSL, else libsrtp-openssl/libsrtp2.so.1 beside the
+// running binary or in ../build/ from it (written into `buf`).
+const char *bench_libsrtp_openssl_path(char *buf, size_t len);
 
 // bench_evp_variants measures the ways of doing the floor's HMAC-SHA1, AES-CTR and AES-GCM
 // work on OpenSSL EVP against each other and prints the table docs/BENCH.md discusses.

@@ -6,9 +6,11 @@
 // The tool must build without libsrtp2's headers, so the few types of its stable 2.x ABI
 // (libsrtp2.so.1) that the calls need are restated here, field for field, from srtp2/srtp.h.
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench_impl.h"
 
@@ -115,11 +117,33 @@ struct ls_ep {
     unsigned char key[GALOIS_SRTP_MAX_KEY_LEN + GALOIS_SRTP_MAX_SALT_LEN];  // key || salt
 };
 
+// supports_libsrtp: libsrtp2 has RFC 6904 (srtp_policy_t.enc_xtn_hdr); 2.5 has no cryptex. A
+// build that exports srtp_set_stream_use_cryptex has it, but the bench does not drive it yet.
+static bool supports_libsrtp(const struct bench_impl *impl, enum bench_hdr hdr, char *why,
+                             size_t why_len)
+{
+    const struct ls_lib *lib = impl->state;
+    if (hdr != BENCH_HDR_CRYPTEX) {
+        return true;
+    }
+    if (dlsym(lib->handle, "srtp_set_stream_use_cryptex") != NULL) {
+        snprintf(why, why_len, "%s has cryptex, which the bench does not drive yet",
+                 lib->version());
+    } else {
+        snprintf(why, why_len, "%s has no cryptex (RFC 9335)", lib->version());
+    }
+    return false;
+}
+
 static void *open_libsrtp(const struct bench_impl *impl, enum galois_srtp_suite suite,
-                          const struct bench_master *key, bool send, char *why, size_t why_len)
+                          enum bench_hdr hdr, const struct bench_master *key, bool send, char *why,
+                          size_t why_len)
 {
     (void)send;  // a libsrtp session protects and unprotects alike
     const struct ls_lib *lib = impl->state;
+    if (!supports_libsrtp(impl, hdr, why, why_len)) {
+        return NULL;
+    }
     const struct galois_srtp_suite_info *info = galois_srtp_suite_get_info(suite);
     ls_setter set_rtp = NULL, set_rtcp = NULL;
     if (info == NULL || !sym(lib->handle, ls_suites[suite].rtp, &set_rtp, sizeof(set_rtp)) ||
@@ -146,6 +170,14 @@ static void *open_libsrtp(const struct bench_impl *impl, enum galois_srtp_suite 
     pol.ssrc.value = BENCH_SSRC;
     pol.key = ep->key;
     pol.window_size = GALOIS_SRTP_DEFAULT_WINDOW;
+    int ext_ids[BENCH_RFC6904_IDS];  // libsrtp copies the list
+    for (size_t i = 0; i < BENCH_RFC6904_IDS; i++) {
+        ext_ids[i] = (int)bench_rfc6904_ids[i];
+    }
+    if (hdr == BENCH_HDR_RFC6904) {
+        pol.enc_xtn_hdr = ext_ids;
+        pol.enc_xtn_hdr_count = BENCH_RFC6904_IDS;
+    }
     int st = lib->create(&ep->session, &pol);
     if (st != 0) {
         snprintf(why, why_len, "srtp_create: status %d", st);
@@ -187,6 +219,7 @@ static void close_libsrtp(void *p)
 }
 
 static const struct bench_ops ls_ops = {
+    .supports = supports_libsrtp,
     .open = open_libsrtp,
     .protect = protect_libsrtp,
     .unprotect = unprotect_libsrtp,
@@ -252,4 +285,32 @@ const char *bench_libsrtp_version(const struct bench_impl *impl)
 {
     const struct ls_lib *lib = impl->state;
     return lib == NULL ? "" : lib->version();
+}
+
+const char *bench_libsrtp_openssl_path(char *buf, size_t len)
+{
+    const char *env = getenv("GALOIS_LIBSRTP_OPENSSL");
+    if (env != NULL && env[0] != '\0') {
+        return env;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0) {
+        return "libsrtp-openssl/libsrtp2.so.1";
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash != NULL) {
+        *slash = '\0';
+    }
+    static const char *const rel[] = {"/libsrtp-openssl/libsrtp2.so.1",
+                                      "/../build/libsrtp-openssl/libsrtp2.so.1"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(buf, len, "%s%s", exe, rel[i]);
+        if (access(buf, R_OK) == 0) {
+            return buf;
+        }
+    }
+    snprintf(buf, len, "%s%s", exe, rel[1]);
+    return buf;
 }
