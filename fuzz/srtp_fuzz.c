@@ -1,6 +1,7 @@
 // The sessions and keys of the SRTP fuzz targets; see srtp_fuzz.h.
 #include "srtp_fuzz.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/internal.h"
@@ -148,4 +149,79 @@ bool fuzz_all_zero(const uint8_t *p, size_t len)
         acc |= p[i];
     }
     return acc == 0;
+}
+
+uint8_t *fuzz_alloc(size_t n)
+{
+    uint8_t *p = malloc(n > 0 ? n : 1);
+    GALOIS_CHECK(p != NULL);
+    return p;
+}
+
+uint8_t *fuzz_flip_bit(const uint8_t *in, size_t in_len)
+{
+    uint8_t *p = fuzz_alloc(in_len);
+    memcpy(p, in, in_len);
+    size_t h = 0;
+    for (size_t i = 0; i < in_len; i++) {
+        h = h * 31 + in[i];
+    }
+    size_t bit = h % (in_len * 8);
+    p[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    return p;
+}
+
+void fuzz_unprotect(const struct fuzz_unprotect_target *t, const uint8_t *data, size_t size)
+{
+    if (size < 1) {
+        return;
+    }
+    uint8_t selector = data[0];
+    const uint8_t *in = data + 1;
+    size_t in_len = size - 1;
+    struct galois_srtp *rx = fuzz_session(selector, GALOIS_SRTP_RECEIVE);
+    size_t num_keys = (selector & FUZZ_MKI_FLAG) != 0 ? FUZZ_NUM_KEYS_MKI : 1;
+    size_t trailer = t->trailer_len(rx, selector);
+    uint32_t ssrc = in_len >= t->ssrc_offset + 4 ? galois_get_u32(in + t->ssrc_offset) : 0;
+
+    // A separate output exactly as long as the plaintext of an accepted packet would be.
+    size_t max_out = in_len >= trailer ? in_len - trailer : in_len;
+    uint8_t *out = fuzz_alloc(max_out);
+    memset(out, 0xa5, max_out);
+    size_t out_len = 0;
+    uint64_t used_before[FUZZ_NUM_KEYS_MKI];
+    uint64_t used_after[FUZZ_NUM_KEYS_MKI];
+    struct galois_srtp_stats before;
+    struct galois_srtp_stats after;
+    fuzz_key_usage(rx, used_before, t->rtcp, num_keys);
+    GALOIS_CHECK(galois_srtp_get_stats(rx, &before, t->rtcp, false, 0) == GALOIS_ERR_OK);
+    galois_err err = t->unprotect(rx, out, &out_len, max_out, in, in_len);
+    fuzz_key_usage(rx, used_after, t->rtcp, num_keys);
+    GALOIS_CHECK(galois_srtp_get_stats(rx, &after, t->rtcp, false, 0) == GALOIS_ERR_OK);
+    GALOIS_CHECK(after.packets == before.packets + 1);
+    GALOIS_CHECK((after.ok == before.ok + 1) == (err == GALOIS_ERR_OK));
+    if (err == GALOIS_ERR_OK) {
+        size_t key = fuzz_used_key(used_before, used_after, num_keys);
+        t->check_accepted(rx, selector, key, ssrc, out, out_len, in, in_len);
+    } else {
+        GALOIS_CHECK(memcmp(used_before, used_after, num_keys * sizeof(used_before[0])) == 0);
+        GALOIS_CHECK(fuzz_all_zero(out, max_out));
+    }
+    fuzz_forget(rx, ssrc);
+
+    // In place, in a buffer as long as the input: the same verdict and the same plaintext.
+    uint8_t *buf = fuzz_alloc(in_len);
+    memcpy(buf, in, in_len);
+    size_t buf_len = 0;
+    galois_err err_in_place = t->unprotect(rx, buf, &buf_len, in_len, buf, in_len);
+    GALOIS_CHECK(err_in_place == err);
+    if (err == GALOIS_ERR_OK) {
+        GALOIS_CHECK(buf_len == out_len && memcmp(buf, out, out_len) == 0);
+    } else {
+        GALOIS_CHECK(fuzz_all_zero(buf, in_len));
+    }
+    fuzz_forget(rx, ssrc);
+
+    free(buf);
+    free(out);
 }

@@ -60,4 +60,30 @@ void fuzz_key_usage(const struct galois_srtp *srtp, uint64_t *out, bool rtcp, si
 // fuzz_all_zero tells whether the `len` bytes at `p` are all zero.
 bool fuzz_all_zero(const uint8_t *p, size_t len);
 
+// fuzz_alloc returns `n` bytes (at least 1) or aborts.
+uint8_t *fuzz_alloc(size_t n);
+
+// fuzz_flip_bit returns a copy of `in` with one bit, picked from the contents, inverted.
+uint8_t *fuzz_flip_bit(const uint8_t *in, size_t in_len);
+
+// fuzz_unprotect_target describes one unprotect fuzz target (RTP or SRTCP) to the shared
+// driver: the unprotect call, where the SSRC sits, what unprotect takes off an accepted packet,
+// and the checks for an accepted packet.
+struct fuzz_unprotect_target {
+    bool rtcp;
+    size_t ssrc_offset;  // 8 for RTP, 4 for RTCP
+    galois_err (*unprotect)(struct galois_srtp *rx, uint8_t *out, size_t *out_len,
+                            size_t max_out_len, const uint8_t *in, size_t in_len);
+    size_t (*trailer_len)(const struct galois_srtp *rx, uint8_t selector);
+    void (*check_accepted)(struct galois_srtp *rx, uint8_t selector, size_t key, uint32_t ssrc,
+                           const uint8_t *plain, size_t plain_len, const uint8_t *in,
+                           size_t in_len);
+};
+
+// fuzz_unprotect runs one input (selector byte, then the packet) through `t`: unprotect into a
+// separate, tight buffer and again in place; both give the same verdict and plaintext; a
+// refused packet leaves no plaintext, counts no key use and moves the counters by one; an
+// accepted one goes through t->check_accepted. Every stream made is removed again.
+void fuzz_unprotect(const struct fuzz_unprotect_target *t, const uint8_t *data, size_t size);
+
 #endif  // GALOIS_FUZZ_SRTP_FUZZ_H
