@@ -147,6 +147,8 @@ galois_err galois_sdp_write(char *out, size_t *out_len, size_t max_out_len,
         media_section(&b, &sdp->media[i]);
     }
     if (!galois_buf_finish(&b)) {
+        // What was written may hold a=crypto keys: leave none behind in a failed output.
+        galois_secure_zero(b.p, b.len);
         *out_len = b.need;
         return GALOIS_ERR_BUFFER;
     }

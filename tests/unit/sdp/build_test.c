@@ -35,9 +35,13 @@ static void test_build(void **state)
         "a=rtpmap:0 PCMU/8000\r\na=crypto:1 X inline:a\r\n"
         "a=crypto:3 X inline:c\r\na=rtcp-mux\r\n";
     assert_string_equal(sdp_text(sdp), want);
-    // Too little room: the size needed is reported.
+    // Too little room: the size needed is reported, and nothing written is left behind (the
+    // part that fitted could hold a=crypto keys).
     assert_int_equal(galois_sdp_write(small, &len, sizeof(small), sdp), GALOIS_ERR_BUFFER);
     assert_int_equal(len, strlen(want) + 1);
+    for (size_t i = 0; i < sizeof(small); i++) {
+        assert_int_equal(small[i], 0);
+    }
     galois_sdp_media_remove_attrs(sdp, 0, "crypto");
     galois_sdp_media_remove_attrs(sdp, 7, "crypto");
     assert_null(strstr(sdp_text(sdp), "crypto"));
