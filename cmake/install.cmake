@@ -30,13 +30,18 @@ install(FILES ${PROJECT_BINARY_DIR}/galoisConfig.cmake
 
 # pkg-config: galois.pc is written at install time, so its prefix is the one installed to,
 # also when `cmake --install --prefix DIR` overrides the configured CMAKE_INSTALL_PREFIX.
-# libcrypto comes in through Requires.private; the static library needs nothing else.
+# libcrypto (and libgcrypt, when built with it) come in through Requires.private.
+set(GALOIS_PC_REQUIRES_PRIVATE "libcrypto >= 3.0.0")
+if(GALOIS_HAVE_LIBGCRYPT)
+  string(APPEND GALOIS_PC_REQUIRES_PRIVATE ", libgcrypt >= 1.8")
+endif()
 install(CODE "
   set(galois_pc_in \"${PROJECT_SOURCE_DIR}/cmake/galois.pc.in\")
   set(galois_pc_out \"${PROJECT_BINARY_DIR}/galois.pc\")
   set(galois_pc_libdir \"${CMAKE_INSTALL_LIBDIR}\")
   set(galois_pc_includedir \"${CMAKE_INSTALL_INCLUDEDIR}\")
   set(GALOIS_PC_VERSION \"${PROJECT_VERSION}\")
+  set(GALOIS_PC_REQUIRES_PRIVATE \"${GALOIS_PC_REQUIRES_PRIVATE}\")
 ")
 install(CODE [[
   set(GALOIS_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")

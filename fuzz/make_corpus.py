@@ -6,7 +6,8 @@
 rtp_unprotect/ and rtcp_unprotect/ get the protected packets of tests/vectors/
 libsrtp-reference.txt, rfc7714.txt and rfc9335.txt, each prefixed with the selector byte of
 its suite and header protection (fuzz/srtp_fuzz.h: suite index in enum order, bits 4-5 for
-cryptex or RFC 6904, bit 7 for an MKI). The fuzz sessions use the
+cryptex or RFC 6904, bit 7 for an MKI); each AES-GCM one also as a "-openssl" copy with bit 6
+set, which runs it on the OpenSSL backend (the others run on the default). The fuzz sessions use the
 same master keys as libsrtp-reference.txt, so its packets are accepted; the others (cryptex,
 RFC 7714 session-key packets, the GCM + RFC 6904 packet under another key) are refused and
 seed the failure paths. With --gen, the engine-made seeds of corpus_gen.c (every suite, with
@@ -30,6 +31,7 @@ SUITES = [
     "NULL_HMAC_SHA1_80", "NULL_HMAC_SHA1_32",
 ]
 MKI_FLAG = 0x80
+OPENSSL_FLAG = 0x40  # bit 6: GALOIS_SRTP_BACKEND_OPENSSL instead of the default
 # Header protection in bits 4-5 (srtp_fuzz.h): cryptex required, RFC 6904 with IDs 1, 3, 4.
 HDR_CRYPTEX_REQUIRED = 2 << 4
 HDR_RFC6904 = 3 << 4
@@ -79,8 +81,13 @@ def vector_seeds():
                                   ("srtcp_packet", "rtcp_unprotect")):
                 if field in f and (target, f[field]) not in seen:
                     seen.add((target, f[field]))
-                    write(target, "vec-" + slug(name), bytes([selector]) + bytes.fromhex(f[field]))
+                    packet = bytes.fromhex(f[field])
+                    write(target, "vec-" + slug(name), bytes([selector]) + packet)
                     count += 1
+                    if suite.startswith("AEAD_"):
+                        write(target, "vec-" + slug(name) + "-openssl",
+                              bytes([selector | OPENSSL_FLAG]) + packet)
+                        count += 1
     return count
 
 

@@ -82,6 +82,8 @@ void fuzz_policy(struct galois_srtp_policy *policy,
         .mki_len = mki ? FUZZ_MKI_LEN : 0,
         .accept_any_ssrc = true,
         .allow_null_cipher = true,
+        .backend = (selector & FUZZ_OPENSSL_FLAG) != 0 ? GALOIS_SRTP_BACKEND_OPENSSL
+                                                       : GALOIS_SRTP_BACKEND_DEFAULT,
     };
     // Cryptex needs encryption; with a NULL suite the mode is left off.
     unsigned hdr = info->null_cipher ? FUZZ_HDR_NONE : fuzz_hdr(selector);
@@ -99,11 +101,12 @@ void fuzz_policy(struct galois_srtp_policy *policy,
 
 struct galois_srtp *fuzz_session(uint8_t selector, enum galois_srtp_direction direction)
 {
-    static struct galois_srtp *sessions[FUZZ_NUM_SUITES][FUZZ_NUM_HDR][2][2];
+    static struct galois_srtp *sessions[FUZZ_NUM_SUITES][FUZZ_NUM_HDR][2][2][2];
     enum galois_srtp_suite suite = fuzz_suite(selector);
     size_t mki = (selector & FUZZ_MKI_FLAG) != 0;
+    size_t openssl = (selector & FUZZ_OPENSSL_FLAG) != 0;
     size_t dir = direction == GALOIS_SRTP_SEND;
-    struct galois_srtp **s = &sessions[suite - 1][fuzz_hdr(selector)][mki][dir];
+    struct galois_srtp **s = &sessions[suite - 1][fuzz_hdr(selector)][mki][openssl][dir];
     if (*s == NULL) {
         struct galois_srtp_policy policy;
         struct galois_srtp_master_key keys[FUZZ_NUM_KEYS_MKI];
@@ -171,6 +174,26 @@ uint8_t *fuzz_flip_bit(const uint8_t *in, size_t in_len)
     return p;
 }
 
+// other_backend_agrees unprotects `in` again on the session of the other backend, if its
+// backend differs from `rx`'s, and checks that it gives verdict `err` and the plaintext `plain`.
+static void other_backend_agrees(const struct fuzz_unprotect_target *t, uint8_t selector,
+                                 const struct galois_srtp *rx, galois_err err, const uint8_t *plain,
+                                 size_t plain_len, size_t max_out, const uint8_t *in, size_t in_len)
+{
+    uint8_t other_selector = (uint8_t)(selector ^ FUZZ_OPENSSL_FLAG);
+    struct galois_srtp *other = fuzz_session(other_selector, GALOIS_SRTP_RECEIVE);
+    if (galois_srtp_backend_used(other) == galois_srtp_backend_used(rx)) {
+        return;
+    }
+    uint8_t *out = fuzz_alloc(max_out);
+    size_t out_len = 0;
+    GALOIS_CHECK(t->unprotect(other, out, &out_len, max_out, in, in_len) == err);
+    GALOIS_CHECK(err != GALOIS_ERR_OK ||
+                 (out_len == plain_len && memcmp(out, plain, out_len) == 0));
+    fuzz_forget(other, in_len >= t->ssrc_offset + 4 ? galois_get_u32(in + t->ssrc_offset) : 0);
+    free(out);
+}
+
 void fuzz_unprotect(const struct fuzz_unprotect_target *t, const uint8_t *data, size_t size)
 {
     if (size < 1) {
@@ -208,6 +231,7 @@ void fuzz_unprotect(const struct fuzz_unprotect_target *t, const uint8_t *data, 
         GALOIS_CHECK(fuzz_all_zero(out, max_out));
     }
     fuzz_forget(rx, ssrc);
+    other_backend_agrees(t, selector, rx, err, out, out_len, max_out, in, in_len);
 
     // In place, in a buffer as long as the input: the same verdict and the same plaintext.
     uint8_t *buf = fuzz_alloc(in_len);

@@ -3,8 +3,10 @@
 //
 // The selector byte: bits 0-3 pick the suite (modulo the number of suites, in enum order from
 // GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80), bits 4-5 the header protection (0 none, 1 cryptex on,
-// 2 cryptex required, 3 RFC 6904 with extension IDs 1, 3 and 4 as in RFC 6904 A.2), bit 6 is
-// unused, bit 7 adds an MKI. The keys are those of the published
+// 2 cryptex required, 3 RFC 6904 with extension IDs 1, 3 and 4 as in RFC 6904 A.2), bit 6 picks
+// the crypto backend (clear: GALOIS_SRTP_BACKEND_DEFAULT, so libgcrypt for AES-GCM in a build
+// with it; set: GALOIS_SRTP_BACKEND_OPENSSL; seeds made before bit 6 had a meaning keep theirs,
+// the default), bit 7 adds an MKI. The keys are those of the published
 // reference packets in tests/vectors/libsrtp-reference.txt, so those packets are valid seeds:
 // AES-128-CM and NULL suites use RFC 3711 B.3's e1f97a0d.../0ec675ad..., AES-192 and AES-256
 // use RFC 6188 7.4 and 7.2, AEAD uses 000102...(0f or 1f) with salt a0a1...ab. With an MKI,
@@ -18,6 +20,7 @@
 enum {
     FUZZ_NUM_SUITES = GALOIS_SRTP_SUITE_COUNT_ - 1,
     FUZZ_MKI_FLAG = 0x80,
+    FUZZ_OPENSSL_FLAG = 0x40,
     FUZZ_HDR_SHIFT = 4,
     FUZZ_HDR_NONE = 0,
     FUZZ_HDR_CRYPTEX = 1,
@@ -83,7 +86,9 @@ struct fuzz_unprotect_target {
 // fuzz_unprotect runs one input (selector byte, then the packet) through `t`: unprotect into a
 // separate, tight buffer and again in place; both give the same verdict and plaintext; a
 // refused packet leaves no plaintext, counts no key use and moves the counters by one; an
-// accepted one goes through t->check_accepted. Every stream made is removed again.
+// accepted one goes through t->check_accepted. Where the selector's session and the one of the
+// other backend (bit 6 flipped) differ in backend, the other gives the same verdict and
+// plaintext too. Every stream made is removed again.
 void fuzz_unprotect(const struct fuzz_unprotect_target *t, const uint8_t *data, size_t size);
 
 #endif  // GALOIS_FUZZ_SRTP_FUZZ_H

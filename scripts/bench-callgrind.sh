@@ -15,8 +15,8 @@
 #   -v            count the --evp-variants jobs instead of the bench rows
 #   PATTERNS      rows, as `galois bench --only` takes them: IMPL:SUITE:OP[:PAYLOAD], each
 #                 field a shell pattern ('*', '*+cryptex'; header protection rows are named
-#                 SUITE+ext, SUITE+cryptex, SUITE+rfc6904) (default: galois and evp-floor, every
-#                 suite and op)
+#                 SUITE+ext, SUITE+cryptex, SUITE+rfc6904) (default: galois, galois-openssl
+#                 and evp-floor, every suite and op)
 #
 # How: the bench is run once per pattern under `valgrind --tool=callgrind
 # --collect-atstart=no`. It switches collection on only around the measured calls (not the
@@ -24,8 +24,8 @@
 # counts after each row with a client request named after the row, so each dump file is one
 # row: its total Ir divided by PACKETS is the instructions per packet.
 #
-# Valgrind hides CPU features it does not emulate (SHA-NI, VAES, AVX-512), so OpenSSL takes
-# its AVX2/AES-NI paths there: the counts are for those paths, the same for every column.
+# Valgrind hides CPU features it does not emulate (SHA-NI, VAES, AVX-512), so OpenSSL and
+# libgcrypt take their AVX2/AES-NI paths there: the counts are for those paths.
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,7 +69,7 @@ if [ -z "${GALOIS_LIBSRTP_OPENSSL:-}" ]; then
     done
 fi
 if [ $# -eq 0 ]; then
-    set -- 'galois:*:*' 'evp-floor:*:*'
+    set -- 'galois:*:*' 'galois-openssl:*:*' 'evp-floor:*:*'
 fi
 
 # run_one PATTERN TAG: one valgrind run; its dumps are $out/TAG.out.N

@@ -4,7 +4,9 @@
 // unprotects. It holds up to GALOIS_SRTP_MAX_KEYS master keys (selected by MKI on receive,
 // chosen by the caller on send) and any number of streams up to a cap, looked up by SSRC in
 // O(1). Nothing is allocated, re-keyed or created per packet (with a key derivation rate of
-// 0); there is no global state and no init call. A session is used by one thread at a time.
+// 0); there is no init call, and the only global state is the once-per-process verdict on the
+// optional libgcrypt backend (galois_srtp_backend_status). A session is used by one thread at a
+// time.
 #ifndef GALOIS_SRTP_H
 #define GALOIS_SRTP_H
 
@@ -113,11 +115,27 @@ enum galois_srtp_cryptex {
     GALOIS_SRTP_CRYPTEX_REQUIRED,
 };
 
+// galois_srtp_backend selects the crypto library that does a session's per-packet work (key
+// derivation at set-up is always OpenSSL's). galois_srtp_backend_status tells what each means in
+// this process; galois_srtp_backend_used what a session got.
+enum galois_srtp_backend {
+    // libgcrypt for the AES-GCM suites when galois was built with it and it passed its checks in
+    // this process (galois_srtp_backend_status), OpenSSL for everything else. Falls back to
+    // OpenSSL silently; the reason is in galois_srtp_backend_status.
+    GALOIS_SRTP_BACKEND_DEFAULT = 0,
+    GALOIS_SRTP_BACKEND_OPENSSL,  // OpenSSL EVP for every suite
+    // libgcrypt, or GALOIS_ERR_UNSUPPORTED from galois_srtp_new: when galois was built without
+    // it, when it failed its checks in this process, and for suites it has no path for (all but
+    // the AES-GCM suites).
+    GALOIS_SRTP_BACKEND_LIBGCRYPT,
+};
+
 // galois_srtp_policy configures a session. galois_srtp_new copies everything it needs; the
 // policy and the keys it points to may be wiped and freed when galois_srtp_new returns.
 struct galois_srtp_policy {
     enum galois_srtp_suite suite;
     enum galois_srtp_direction direction;
+    enum galois_srtp_backend backend;           // 0 = GALOIS_SRTP_BACKEND_DEFAULT
     const struct galois_srtp_master_key *keys;  // 1 .. GALOIS_SRTP_MAX_KEYS keys
     size_t num_keys;
     // mki_len is 0 when packets carry no MKI; otherwise 1..GALOIS_SRTP_MAX_MKI_LEN and every
@@ -172,12 +190,32 @@ galois_srtp_policy_encrypt_ext(struct galois_srtp_policy *policy, unsigned id);
 struct galois_srtp;
 
 // galois_srtp_new checks `policy` and creates a session in `*out`. It returns
-// GALOIS_ERR_INVALID naming nothing secret for a bad policy (unknown suite, zero or too many
-// keys, duplicate MKI, window out of bounds, kdr out of range), GALOIS_ERR_POLICY for a NULL
-// suite without allow_null_cipher or unauthenticated_srtp with an AEAD suite, GALOIS_ERR_NOMEM
-// or GALOIS_ERR_CRYPTO. On failure `*out` is NULL.
+// GALOIS_ERR_INVALID naming nothing secret for a bad policy (unknown suite or backend, zero or
+// too many keys, duplicate MKI, window out of bounds, kdr out of range), GALOIS_ERR_POLICY for a
+// NULL suite without allow_null_cipher or unauthenticated_srtp with an AEAD suite,
+// GALOIS_ERR_UNSUPPORTED for a backend that cannot serve the suite (see
+// galois_srtp_backend), GALOIS_ERR_NOMEM or GALOIS_ERR_CRYPTO. On failure `*out` is NULL.
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_new(struct galois_srtp **out,
                                                         const struct galois_srtp_policy *policy);
+
+// galois_srtp_backend_status tells whether `backend` can serve sessions in this process and
+// writes one line saying what it is or why it cannot, NUL-terminated, to `why` (`why_len`
+// bytes; `why` may be NULL with 0). For GALOIS_SRTP_BACKEND_DEFAULT the line says which library
+// serves which suites and, if libgcrypt is not used, why. Returns GALOIS_ERR_OK,
+// GALOIS_ERR_UNSUPPORTED (LIBGCRYPT not built, too old, in FIPS mode or failing its
+// known-answer tests) or GALOIS_ERR_INVALID for an unknown value.
+//
+// libgcrypt is checked the first time a session or this function needs it, once per process and
+// thread-safe: galois initialises libgcrypt only if the application has not (so initialise it
+// first, before other threads start, if you want your own settings), then runs AES-GCM
+// known-answer tests. The verdict is kept for the life of the process: it is galois's only
+// process-wide state. The text names library versions, never keys.
+GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_backend_status(enum galois_srtp_backend backend,
+                                                                   char *why, size_t why_len);
+
+// galois_srtp_backend_used returns the library doing `srtp`'s per-packet work:
+// GALOIS_SRTP_BACKEND_OPENSSL or GALOIS_SRTP_BACKEND_LIBGCRYPT, never DEFAULT.
+GALOIS_API enum galois_srtp_backend galois_srtp_backend_used(const struct galois_srtp *srtp);
 
 // galois_srtp_free wipes every key and frees `srtp`. NULL is a no-op.
 GALOIS_API void galois_srtp_free(struct galois_srtp *srtp);

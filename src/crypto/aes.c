@@ -1,9 +1,7 @@
-// AES-CTR and AES-GCM on OpenSSL EVP, one reused context per object.
-#include <openssl/core_names.h>
+// AES-CTR on OpenSSL EVP, one reused context per object (AES-GCM is in gcm.c).
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 #include <string.h>
 
 #include "../common/internal.h"
@@ -17,11 +15,6 @@ enum { ECB_MAX_LEN = 512 };
 struct galois_aes_ctr {
     EVP_CIPHER_CTX *ctr;  // owned: AES-CTR, IV reset per packet
     EVP_CIPHER_CTX *ecb;  // owned: AES-ECB over counter blocks, for short packets
-};
-
-struct galois_aes_gcm {
-    EVP_CIPHER_CTX *ctx;  // owned
-    size_t tag_len;
 };
 
 static const char *ctr_name(size_t key_len)
@@ -47,18 +40,6 @@ static const char *ecb_name(size_t key_len)
             return "AES-192-ECB";
         case 32:
             return "AES-256-ECB";
-        default:
-            return NULL;
-    }
-}
-
-static const char *gcm_name(size_t key_len)
-{
-    switch (key_len) {
-        case 16:
-            return "AES-128-GCM";
-        case 32:
-            return "AES-256-GCM";
         default:
             return NULL;
     }
@@ -197,96 +178,6 @@ galois_err galois_aes_keystream(uint8_t *out, size_t len, const uint8_t *key, si
     galois_err err = galois_aes_ctr_xor(ctr, out, out, len, iv);
     galois_aes_ctr_free(ctr);
     return err;
-}
-
-galois_err galois_aes_gcm_new(struct galois_aes_gcm **out, const uint8_t *key, size_t key_len,
-                              size_t tag_len)
-{
-    *out = NULL;
-    if (gcm_name(key_len) == NULL || tag_len < 8 || tag_len > 16) {
-        return GALOIS_ERR_INVALID;
-    }
-    struct galois_aes_gcm *g = calloc(1, sizeof(*g));
-    if (g == NULL) {
-        return GALOIS_ERR_NOMEM;
-    }
-    g->tag_len = tag_len;
-    ERR_set_mark();
-    g->ctx = new_cipher(gcm_name(key_len), key, false);
-    if (g->ctx == NULL) {
-        ERR_pop_to_mark();
-        galois_aes_gcm_free(g);
-        return GALOIS_ERR_CRYPTO;
-    }
-    ERR_clear_last_mark();
-    *out = g;
-    return GALOIS_ERR_OK;
-}
-
-void galois_aes_gcm_free(struct galois_aes_gcm *gcm)
-{
-    if (gcm == NULL) {
-        return;
-    }
-    EVP_CIPHER_CTX_free(gcm->ctx);
-    free(gcm);
-}
-
-// add_aad feeds both pieces of `aad` to a GCM context after its IV is set.
-static bool add_aad(EVP_CIPHER_CTX *ctx, const struct galois_aad *aad)
-{
-    int n = 0;
-    return aad->a_len <= INT32_MAX && aad->b_len <= INT32_MAX &&
-           EVP_CipherUpdate(ctx, NULL, &n, aad->a, (int)aad->a_len) == 1 &&
-           (aad->b_len == 0 || EVP_CipherUpdate(ctx, NULL, &n, aad->b, (int)aad->b_len) == 1);
-}
-
-// tag_param gets or sets the GCM tag through the parameter interface directly, which skips
-// the translation a ctrl call goes through on OpenSSL 3.
-static bool tag_param(EVP_CIPHER_CTX *ctx, uint8_t *tag, size_t tag_len, bool set)
-{
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, tag_len),
-        OSSL_PARAM_construct_end(),
-    };
-    return set ? EVP_CIPHER_CTX_set_params(ctx, params) == 1
-               : EVP_CIPHER_CTX_get_params(ctx, params) == 1;
-}
-
-galois_err galois_aes_gcm_seal(struct galois_aes_gcm *gcm, uint8_t *out, uint8_t *tag,
-                               const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
-                               const uint8_t *in, size_t len)
-{
-    EVP_CIPHER_CTX *ctx = gcm->ctx;
-    int n = 0;
-    if (len > INT32_MAX || EVP_EncryptInit_ex2(ctx, NULL, NULL, iv, NULL) != 1 ||
-        !add_aad(ctx, aad) || (len > 0 && EVP_EncryptUpdate(ctx, out, &n, in, (int)len) != 1) ||
-        EVP_EncryptFinal_ex(ctx, out + len, &n) != 1 || !tag_param(ctx, tag, gcm->tag_len, false)) {
-        return GALOIS_ERR_CRYPTO;
-    }
-    return GALOIS_ERR_OK;
-}
-
-galois_err galois_aes_gcm_open(struct galois_aes_gcm *gcm, uint8_t *out,
-                               const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
-                               const uint8_t *in, size_t len, const uint8_t *tag)
-{
-    EVP_CIPHER_CTX *ctx = gcm->ctx;
-    uint8_t tag_copy[16];
-    memcpy(tag_copy, tag, gcm->tag_len);  // `tag` may sit in the buffer being decrypted into
-    int n = 0;
-    if (len > INT32_MAX || EVP_DecryptInit_ex2(ctx, NULL, NULL, iv, NULL) != 1 ||
-        !add_aad(ctx, aad) || (len > 0 && EVP_DecryptUpdate(ctx, out, &n, in, (int)len) != 1) ||
-        !tag_param(ctx, tag_copy, gcm->tag_len, true)) {
-        return GALOIS_ERR_CRYPTO;
-    }
-    // OpenSSL compares the tag with CRYPTO_memcmp inside the final call, and a mismatch leaves
-    // its error queue untouched (checked by the unit tests).
-    if (EVP_DecryptFinal_ex(ctx, out + len, &n) != 1) {
-        galois_secure_zero(out, len);
-        return GALOIS_ERR_AUTH;
-    }
-    return GALOIS_ERR_OK;
 }
 
 bool galois_ct_equal(const uint8_t *a, const uint8_t *b, size_t len)

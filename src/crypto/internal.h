@@ -1,6 +1,7 @@
-// The crypto seam: the only place galois reaches libcrypto for ciphers, MACs and randomness.
-// Each object owns one reused OpenSSL context, created with its key in _new and freed in _free;
-// the per-packet calls only reset the IV and never allocate. Keys are wiped on free.
+// The crypto seam: the only place galois reaches libcrypto (and libgcrypt, for AES-GCM) for
+// ciphers, MACs and randomness. Each object owns one reused context, created with its key in
+// _new and freed in _free; the per-packet calls only reset the IV and never allocate. Keys are
+// wiped on free.
 #ifndef GALOIS_SRC_CRYPTO_INTERNAL_H
 #define GALOIS_SRC_CRYPTO_INTERNAL_H
 
@@ -11,6 +12,35 @@ enum {
     GALOIS_GCM_IV_LEN = 12,
     GALOIS_SHA1_LEN = 20,
 };
+
+// galois_crypto_backend names the library that does an object's per-packet work. OpenSSL does
+// everything; libgcrypt, where galois was built with it, does AES-GCM.
+enum galois_crypto_backend {
+    GALOIS_CRYPTO_OPENSSL = 0,
+    GALOIS_CRYPTO_LIBGCRYPT,
+};
+
+// galois_crypto_backend_ready tells whether `backend` can make objects in this process, and
+// writes what it is ("OpenSSL 3.0.19 ...", "libgcrypt 1.10.1, known-answer tests passed") or
+// why it cannot serve, NUL-terminated, to `why` (`why_len` bytes; `why` may be NULL with 0).
+// The first call for LIBGCRYPT initialises libgcrypt if the application has not, checks for
+// FIPS mode and runs the AES-GCM known-answer tests; it runs once per process however many
+// threads ask (pthread_once), and its verdict stands for the life of the process. That verdict
+// is the one piece of process-wide state in galois.
+bool galois_crypto_backend_ready(enum galois_crypto_backend backend, char *why, size_t why_len);
+
+// galois_gcm_kat is one AES-GCM known-answer test, in hex: the self-test of a backend.
+struct galois_gcm_kat {
+    const char *name;
+    const char *key, *iv, *aad, *plaintext, *ciphertext, *tag;
+};
+
+// galois_crypto_backend_set_kats replaces the known-answer tests the first
+// galois_crypto_backend_ready(LIBGCRYPT) runs, so a test program can see a failing one disable
+// the backend. Only before that first call, and only from tests; `kats` must outlive the
+// process's use of galois. galois_crypto_backend_kat_runs counts how often they have run.
+void galois_crypto_backend_set_kats(const struct galois_gcm_kat *kats, size_t num_kats);
+unsigned galois_crypto_backend_kat_runs(void);
 
 // galois_aes_ctr: AES-128/192/256 in counter mode (RFC 3711 §4.1.1) under a fixed key.
 struct galois_aes_ctr;
@@ -23,10 +53,12 @@ GALOIS_MUST_CHECK galois_err galois_aes_ctr_xor(struct galois_aes_ctr *ctr, uint
                                                 const uint8_t *in, size_t len,
                                                 const uint8_t iv[GALOIS_AES_BLOCK]);
 
-// galois_aes_gcm: AES-GCM with a 12-byte IV and a tag of 8..16 bytes under a fixed key.
+// galois_aes_gcm: AES-GCM with a 12-byte IV and a tag of 8..16 bytes under a fixed key, on
+// `backend`. GALOIS_ERR_UNSUPPORTED when that backend is not ready (galois_crypto_backend_ready).
 struct galois_aes_gcm;
-GALOIS_MUST_CHECK galois_err galois_aes_gcm_new(struct galois_aes_gcm **out, const uint8_t *key,
-                                                size_t key_len, size_t tag_len);
+GALOIS_MUST_CHECK galois_err galois_aes_gcm_new(struct galois_aes_gcm **out,
+                                                enum galois_crypto_backend backend,
+                                                const uint8_t *key, size_t key_len, size_t tag_len);
 void galois_aes_gcm_free(struct galois_aes_gcm *gcm);
 // galois_aad is associated data in up to two pieces (SRTCP's AAD ends with the E||index word,
 // which does not follow the header in the packet). `b` may be NULL with `b_len` 0.

@@ -80,12 +80,11 @@ static void keyset_cleanup(struct keyset *ks)
     galois_secure_zero(ks, sizeof(*ks));
 }
 
-// keyset_set makes `ks` hold the given session keys, creating its contexts the first time and
-// re-keying them afterwards.
-static galois_err keyset_set(struct keyset *ks, const struct galois_srtp_suite_info *info,
-                             int which, const uint8_t *key, const uint8_t *salt,
-                             const uint8_t *auth)
+// keyset_set makes `ks` hold the given session keys, in new contexts on the session's backend.
+static galois_err keyset_set(struct keyset *ks, const struct galois_srtp *s, int which,
+                             const uint8_t *key, const uint8_t *salt, const uint8_t *auth)
 {
+    const struct galois_srtp_suite_info *info = s->info;
     galois_aes_ctr_free(ks->ctr);
     galois_aes_gcm_free(ks->gcm);
     galois_hmac_sha1_free(ks->hmac);
@@ -97,7 +96,7 @@ static galois_err keyset_set(struct keyset *ks, const struct galois_srtp_suite_i
     ks->ready = false;
     if (info->aead) {
         size_t tag_len = which == RTP ? info->rtp_tag_len : info->rtcp_tag_len;
-        GALOIS_TRY(galois_aes_gcm_new(&ks->gcm, key, info->key_len, tag_len));
+        GALOIS_TRY(galois_aes_gcm_new(&ks->gcm, s->backend, key, info->key_len, tag_len));
     } else {
         if (!info->null_cipher) {
             GALOIS_TRY(galois_aes_ctr_new(&ks->ctr, key, info->key_len));
@@ -110,9 +109,10 @@ static galois_err keyset_set(struct keyset *ks, const struct galois_srtp_suite_i
 }
 
 // derive makes the session keys of `m` for `which` at r = index DIV kdr.
-static galois_err derive(struct keyset *ks, const struct galois_srtp_suite_info *info,
-                         const struct master *m, size_t key_index, int which, uint64_t r, bool hdr)
+static galois_err derive(struct keyset *ks, const struct galois_srtp *s, const struct master *m,
+                         size_t key_index, int which, uint64_t r)
 {
+    const struct galois_srtp_suite_info *info = s->info;
     uint8_t key[GALOIS_SRTP_MAX_KEY_LEN];
     uint8_t salt[GALOIS_SRTP_MAX_SALT_LEN];
     uint8_t auth[AUTH_KEY_LEN];
@@ -128,11 +128,11 @@ static galois_err derive(struct keyset *ks, const struct galois_srtp_suite_info 
                               (uint8_t)(base + LABEL_AUTH), r);
     }
     if (err == GALOIS_ERR_OK) {
-        err = keyset_set(ks, info, which, key, salt, auth);
+        err = keyset_set(ks, s, which, key, salt, auth);
         ks->key_index = key_index;
         ks->r = r;
     }
-    if (err == GALOIS_ERR_OK && which == RTP && hdr) {
+    if (err == GALOIS_ERR_OK && which == RTP && s->encrypt_ext) {
         // RFC 6904 §5.1; with an AEAD suite the header cipher is AES-CM all the same (RFC 7714
         // §8.3), and its salt is derived at the AEAD salt length and used with two zero bytes
         // appended, as libsrtp does (no RFC prints a vector for this combination).
@@ -203,7 +203,9 @@ galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_po
 {
     *out = NULL;
     const struct galois_srtp_suite_info *info = galois_srtp_suite_get_info(policy->suite);
+    enum galois_crypto_backend backend = GALOIS_CRYPTO_OPENSSL;
     GALOIS_TRY(check_policy(policy, info));
+    GALOIS_TRY(galois_srtp_choose_backend(&backend, policy->backend, info));
     struct galois_srtp *s = calloc(1, sizeof(*s));
     if (s == NULL) {
         return GALOIS_ERR_NOMEM;
@@ -211,6 +213,7 @@ galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_po
     galois_err err = GALOIS_ERR_OK;
     s->suite = policy->suite;
     s->info = info;
+    s->backend = backend;
     s->policy = *policy;
     s->policy.keys = NULL;
     s->policy.num_keys = 0;
@@ -268,8 +271,7 @@ galois_err galois_srtp_new(struct galois_srtp **out, const struct galois_srtp_po
             // The soft limit leaves min(2^16, limit / 8) packets to re-key in.
             uint64_t margin = m->limit[w] / 8 < (1u << 16) ? m->limit[w] / 8 : (1u << 16);
             m->soft_at[w] = m->limit[w] - margin;
-            if (s->kdr_mask == 0 &&
-                (err = derive(&m->keys[w], info, m, k, w, 0, s->encrypt_ext)) != GALOIS_ERR_OK) {
+            if (s->kdr_mask == 0 && (err = derive(&m->keys[w], s, m, k, w, 0)) != GALOIS_ERR_OK) {
                 goto out;
             }
         }
@@ -308,7 +310,7 @@ struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, si
     uint64_t r = index >> s->policy.kdr_log2;
     struct keyset *ks = &st->own[which];
     if (!ks->ready || ks->key_index != key_index || ks->r != r) {
-        *err = derive(ks, s->info, &s->masters[key_index], key_index, which, r, s->encrypt_ext);
+        *err = derive(ks, s, &s->masters[key_index], key_index, which, r);
         if (*err != GALOIS_ERR_OK) {
             return NULL;
         }
@@ -559,7 +561,7 @@ galois_err galois_srtp_set_session_keys(struct galois_srtp *srtp, size_t key_ind
     }
     int which = rtcp ? RTCP : RTP;
     struct keyset *ks = &srtp->masters[key_index].keys[which];
-    GALOIS_TRY(keyset_set(ks, info, which, key, salt, auth_key));
+    GALOIS_TRY(keyset_set(ks, srtp, which, key, salt, auth_key));
     ks->key_index = key_index;
     return GALOIS_ERR_OK;
 }

@@ -51,7 +51,8 @@ struct stream {
 struct galois_srtp {
     enum galois_srtp_suite suite;
     const struct galois_srtp_suite_info *info;
-    struct galois_srtp_policy policy;  // keys pointer cleared; see masters
+    enum galois_crypto_backend backend;  // who does the per-packet work (policy.backend resolved)
+    struct galois_srtp_policy policy;    // keys pointer cleared; see masters
     struct master masters[GALOIS_SRTP_MAX_KEYS];
     size_t num_keys;
     size_t send_key;
@@ -69,6 +70,13 @@ struct galois_srtp {
 };
 
 enum { RTP = 0, RTCP = 1 };
+
+// galois_srtp_choose_backend resolves the policy's `asked` backend for the suite `info` in this
+// process: GALOIS_ERR_INVALID for an unknown value, GALOIS_ERR_UNSUPPORTED for libgcrypt asked
+// for and not able to serve the suite (backend.c).
+GALOIS_MUST_CHECK galois_err galois_srtp_choose_backend(enum galois_crypto_backend *out,
+                                                        enum galois_srtp_backend asked,
+                                                        const struct galois_srtp_suite_info *info);
 
 // rtp_layout: where the parts of an RTP header are (RFC 3550 §5.1, §5.3.1).
 struct rtp_layout {

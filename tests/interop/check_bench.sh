@@ -1,6 +1,7 @@
 #!/bin/sh
-# bench.smoke: runs `galois bench --quick --json` and checks that every row galois and the
-# EVP floor must produce is there once, with a positive ns_per_packet, header protection rows
+# bench.smoke: runs `galois bench --quick --json` and checks that every row galois (on its
+# default backend, and as galois-openssl on OpenSSL alone) and the EVP floor must produce is
+# there once, with a positive ns_per_packet, header protection rows
 # included (SUITE+ext, +cryptex, +rfc6904), and that the bench's own check found every
 # implementation protecting into the same bytes (and the header protection rows protecting
 # the headers as named). No timing thresholds: the machine is shared, so only the shape of the
@@ -42,7 +43,7 @@ check_row() {  # impl suite payload op
     fi
 }
 
-for impl in galois evp-floor; do
+for impl in galois galois-openssl evp-floor; do
     for suite in $suites; do
         for payload in 160 1200; do
             for op in protect unprotect; do
@@ -59,12 +60,14 @@ for impl in galois evp-floor; do
     done
 done
 
-# Header protection rows: galois in all three variants, the floor in +ext only.
+# Header protection rows: galois and galois-openssl in all three variants, the floor in +ext
+# only.
 for suite in $hdr_suites; do
     for payload in 160 1200; do
         for op in protect unprotect; do
             for variant in ext cryptex rfc6904; do
                 check_row galois "$suite+$variant" "$payload" "$op"
+                check_row galois-openssl "$suite+$variant" "$payload" "$op"
             done
             check_row evp-floor "$suite+ext" "$payload" "$op"
         done

@@ -9,6 +9,10 @@
 // (CSRCs, RFC 8285 extensions) and RTCP compound lengths come from a fixed-seed PRNG, so a
 // failure is reproducible.
 //
+// galois runs on its default backend (libgcrypt for AES-GCM when built with it), or on OpenSSL
+// for every suite when GALOIS_INTEROP_BACKEND=openssl (ctest's interop.libsrtp.openssl); every
+// session is checked to run on the backend that setting means.
+//
 // Two libsrtp 2.5 bugs are worked around, each confirmed in its source and named where it
 // is handled: its AES-192 key derivation is not RFC 6188's (cisco/libsrtp#763), and with MKI
 // it looks for an SRTCP packet's MKI using the SRTP tag length (the _32 suites).
@@ -257,6 +261,16 @@ static bool use_libsrtp_aes192_keys(struct galois_srtp *s, const struct keys *k,
 // 1..14 at random, so some elements are encrypted and some are not).
 static int ext_ids[] = {1, 2, 3, 4, 5, 6, 7};  // libsrtp's policy takes an int *
 static bool g_ext_mode;
+static enum galois_srtp_backend g_backend;  // GALOIS_INTEROP_BACKEND
+static bool g_gcry_usable;                  // libgcrypt serves AES-GCM in this process
+
+// expected_backend is the backend a galois session of `suite` must be on.
+static enum galois_srtp_backend expected_backend(enum galois_srtp_suite suite)
+{
+    bool gcry = g_backend == GALOIS_SRTP_BACKEND_DEFAULT && g_gcry_usable &&
+                galois_srtp_suite_get_info(suite)->aead;
+    return gcry ? GALOIS_SRTP_BACKEND_LIBGCRYPT : GALOIS_SRTP_BACKEND_OPENSSL;
+}
 
 static bool galois_session(struct galois_srtp **out, const struct suite_case *c,
                            const struct keys *k, bool mki, enum galois_srtp_direction dir,
@@ -269,6 +283,7 @@ static bool galois_session(struct galois_srtp **out, const struct suite_case *c,
         .num_keys = mki ? 2 : 1,
         .mki_len = mki ? MKI_LEN : 0,
         .allow_null_cipher = true,
+        .backend = g_backend,
     };
     for (size_t i = 0; g_ext_mode && i < sizeof(ext_ids) / sizeof(ext_ids[0]); i++) {
         if (galois_srtp_policy_encrypt_ext(&pol, (unsigned)ext_ids[i]) != GALOIS_ERR_OK) {
@@ -278,6 +293,9 @@ static bool galois_session(struct galois_srtp **out, const struct suite_case *c,
     }
     galois_err err = galois_srtp_new(out, &pol);
     if (err == GALOIS_ERR_OK) {
+        CHECK(galois_srtp_backend_used(*out) == expected_backend(c->suite),
+              "galois session on backend %d, expected %d", (int)galois_srtp_backend_used(*out),
+              (int)expected_backend(c->suite));
         err = galois_srtp_add_stream(*out, ssrc);
     }
     if (err == GALOIS_ERR_OK &&
@@ -611,7 +629,23 @@ int main(void)
         printf("srtp_init failed\n0 passed, 1 failed\n");
         return 1;
     }
-    printf("galois %s vs %s\n", galois_version(), srtp_get_version_string());
+    const char *backend = getenv("GALOIS_INTEROP_BACKEND");
+    char why[512];
+    if (backend != NULL && strcmp(backend, "openssl") == 0) {
+        g_backend = GALOIS_SRTP_BACKEND_OPENSSL;
+    } else if (backend != NULL && backend[0] != '\0') {
+        printf("GALOIS_INTEROP_BACKEND=%s: only \"openssl\" (or unset)\n0 passed, 1 failed\n",
+               backend);
+        return 1;
+    }
+    g_gcry_usable =
+        galois_srtp_backend_status(GALOIS_SRTP_BACKEND_LIBGCRYPT, NULL, 0) == GALOIS_ERR_OK;
+    if (galois_srtp_backend_status(g_backend, why, sizeof(why)) != GALOIS_ERR_OK) {
+        printf("galois backend unusable: %s\n0 passed, 1 failed\n", why);
+        return 1;
+    }
+    printf("galois %s vs %s\ngalois backend: %s\n", galois_version(), srtp_get_version_string(),
+           why);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         run_case(&cases[i], false);
         run_case(&cases[i], true);

@@ -1,6 +1,7 @@
 // `galois bench`: ns per packet for SRTP/SRTCP protect and unprotect, per suite, at 160 and
-// 1200 bytes of payload, for galois, libsrtp2 (Debian's NSS build, and one built on OpenSSL)
-// and the raw OpenSSL EVP floor, in one run. docs/BENCH.md explains what is measured and why.
+// 1200 bytes of payload, for galois (on its default backend, and on OpenSSL alone), libsrtp2
+// (Debian's NSS build, and one built on OpenSSL) and the raw OpenSSL EVP floor, in one run.
+// docs/BENCH.md explains what is measured and why.
 //
 // Every implementation works in place on the same slots. Protect re-protects each slot with
 // a new sequence number (the payload bytes do not matter to the work). Unprotect first has
@@ -24,7 +25,7 @@
 enum {
     BATCH = 64,  // slots per timed batch: 80 KB at 1200 bytes, warm in L2
     NUM_PAYLOADS = 2,
-    MAX_IMPLS = 4,
+    MAX_IMPLS = 5,
     MAX_CELLS = 1024,
     DEFAULT_RUNS = 11,
     DEFAULT_PACKETS = 4000,
@@ -67,7 +68,7 @@ static const struct {
 };
 enum { NUM_SUITES = sizeof(suites) / sizeof(suites[0]) };
 
-enum { IMPL_GALOIS, IMPL_FLOOR, IMPL_NSS, IMPL_OPENSSL };
+enum { IMPL_GALOIS, IMPL_GALOIS_OPENSSL, IMPL_FLOOR, IMPL_NSS, IMPL_OPENSSL };
 
 struct options {
     bool json;
@@ -123,8 +124,9 @@ static void usage(FILE *f)
             "                    [--libsrtp-nss PATH] [--libsrtp-openssl PATH] [--no-check]\n"
             "                    [--evp-variants]\n\n"
             "Measures ns/packet of SRTP/SRTCP protect and unprotect for each suite at 160 and\n"
-            "1200 bytes of payload (after a 12-byte RTP or 8-byte RTCP header), for galois,\n"
-            "libsrtp2 on NSS (Debian's libsrtp2.so.1), libsrtp2 on OpenSSL (built by\n"
+            "1200 bytes of payload (after a 12-byte RTP or 8-byte RTCP header), for galois on\n"
+            "its default backend and on OpenSSL alone (galois-openssl), libsrtp2 on NSS\n"
+            "(Debian's libsrtp2.so.1), libsrtp2 on OpenSSL (built by\n"
             "scripts/build-libsrtp-openssl.sh) and the OpenSSL EVP floor. Prints the median of\n"
             "the runs and the ratios galois/floor and libsrtp/galois. Header protection rows\n"
             "(AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM, RTP, a CSRC and a header extension):\n"
@@ -138,7 +140,8 @@ static void usage(FILE *f)
             "                     (scripts/bench-callgrind.sh); each row is dumped apart\n"
             "  --only PATTERNS    rows to run: IMPL:SUITE:OP[:PAYLOAD], each field a shell\n"
             "                     pattern ('*', 'AEAD*', '*+cryptex', '*+*');\n"
-            "                     IMPL is galois, evp-floor, libsrtp2-nss, libsrtp2-openssl;\n"
+            "                     IMPL is galois, galois-openssl, evp-floor, libsrtp2-nss,\n"
+            "                     libsrtp2-openssl;\n"
             "                     OP is protect, unprotect, protect_rtcp, unprotect_rtcp\n"
             "  --cpu N            pin to CPU N (default: the CPU the command starts on)\n"
             "  --no-pin           do not pin\n"
@@ -361,6 +364,8 @@ static void load_impls(struct bench *b)
 {
     static char path[PATH_MAX + 64];
     b->impls[IMPL_GALOIS] = (struct bench_impl){.name = "galois", .ops = &bench_galois_ops};
+    b->impls[IMPL_GALOIS_OPENSSL] = (struct bench_impl){
+        .name = "galois-openssl", .ops = &bench_galois_ops, .state = &bench_galois_openssl};
     b->impls[IMPL_FLOOR] = (struct bench_impl){.name = "evp-floor", .ops = &bench_evp_ops};
     bench_libsrtp_load(&b->impls[IMPL_NSS], "libsrtp2-nss",
                        b->opt.nss_path != NULL ? b->opt.nss_path : "libsrtp2.so.1");
@@ -670,19 +675,20 @@ static void print_row_name(const struct bench *b, const struct cell *c)
 static void print_hdr_table(const struct bench *b)
 {
     printf("header protection: ns/packet, and each over the same implementation's +ext row\n");
-    printf("%-31s %5s %-15s %9s %7s %9s %7s %9s %8s %7s %7s\n", "suite", "bytes", "op", "galois",
-           "g/ext", "nss", "nss/ext", "openssl", "ossl/ext", "nss/g", "ossl/g");
+    printf("%-31s %5s %-15s %9s %7s %9s %7s %9s %7s %9s %8s %7s %7s\n", "suite", "bytes", "op",
+           "galois", "g/ext", "g-ossl", "go/ext", "nss", "nss/ext", "openssl", "ossl/ext", "nss/g",
+           "ossl/g");
     for (size_t i = 0; i < b->num_cells; i++) {
         const struct cell *c = &b->cells[i];
         if (!hdr_protected(c) || !first_of_row(b, i)) {
             continue;
         }
         print_row_name(b, c);
-        static const size_t cols[] = {IMPL_GALOIS, IMPL_NSS, IMPL_OPENSSL};
-        for (size_t k = 0; k < 3; k++) {
+        static const size_t cols[] = {IMPL_GALOIS, IMPL_GALOIS_OPENSSL, IMPL_NSS, IMPL_OPENSSL};
+        for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
             const struct cell *o = find_cell(b, c, cols[k]);
             print_num(o == NULL ? -1 : cell_value(o));
-            print_ratio(row_ratio(o, find_ext_cell(b, c, cols[k])), k == 2 ? 8 : 7);
+            print_ratio(row_ratio(o, find_ext_cell(b, c, cols[k])), k == 3 ? 8 : 7);
         }
         const struct cell *g = find_cell(b, c, IMPL_GALOIS);
         print_ratio(row_ratio(find_cell(b, c, IMPL_NSS), g), 7);
@@ -695,8 +701,8 @@ static void print_table(const struct bench *b)
 {
     bool any_protected = false;
     printf("ns/packet per implementation; ratios are medians of per-run ratios (run for run)\n");
-    printf("%-31s %5s %-15s %9s %9s %9s %9s %7s %7s %7s\n", "suite", "bytes", "op", "galois",
-           "floor", "nss", "openssl", "g/floor", "nss/g", "ossl/g");
+    printf("%-31s %5s %-15s %9s %9s %9s %9s %9s %7s %8s %7s %7s\n", "suite", "bytes", "op",
+           "galois", "g-ossl", "floor", "nss", "openssl", "g/floor", "go/floor", "nss/g", "ossl/g");
     for (size_t i = 0; i < b->num_cells; i++) {
         const struct cell *c = &b->cells[i];
         any_protected |= hdr_protected(c);
@@ -710,6 +716,8 @@ static void print_table(const struct bench *b)
         }
         const struct cell *g = find_cell(b, c, IMPL_GALOIS);
         print_ratio(row_ratio(g, find_cell(b, c, IMPL_FLOOR)), 7);
+        print_ratio(row_ratio(find_cell(b, c, IMPL_GALOIS_OPENSSL), find_cell(b, c, IMPL_FLOOR)),
+                    8);
         print_ratio(row_ratio(find_cell(b, c, IMPL_NSS), g), 7);
         print_ratio(row_ratio(find_cell(b, c, IMPL_OPENSSL), g), 7);
         printf("\n");
@@ -735,7 +743,15 @@ static void print_header(struct bench *b, FILE *f)
     } else {
         fprintf(f, ", not pinned\n");
     }
-    fprintf(f, "  galois %s; evp-floor: OpenSSL EVP, reused contexts\n", galois_version());
+    char why[512];
+    if (galois_srtp_backend_status(GALOIS_SRTP_BACKEND_DEFAULT, why, sizeof(why)) !=
+        GALOIS_ERR_OK) {
+        snprintf(why, sizeof(why), "?");
+    }
+    fprintf(f, "  galois %s: %s\n", galois_version(), why);
+    fprintf(f,
+            "  galois-openssl: galois with policy.backend = OPENSSL; evp-floor: OpenSSL EVP, "
+            "reused contexts\n");
     for (size_t i = IMPL_NSS; i <= IMPL_OPENSSL; i++) {
         if (impl_ready(b, i)) {
             fprintf(f, "  %s: %s\n", b->impls[i].name, bench_libsrtp_version(&b->impls[i]));

@@ -1,4 +1,6 @@
-// `galois bench`: the galois implementation, through the public API only.
+// `galois bench`: the galois implementation, through the public API only. The impl's state, when
+// set, points at the enum galois_srtp_backend its sessions ask for ("galois-openssl");
+// otherwise they take the default backend ("galois").
 #include <galois/galois.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,7 @@ static void *open_galois(const struct bench_impl *impl, enum galois_srtp_suite s
                          enum bench_hdr hdr, const struct bench_master *key, bool send, char *why,
                          size_t why_len)
 {
-    (void)impl;
+    const enum galois_srtp_backend *backend = impl->state;
     struct galois_srtp_master_key mk = {.lifetime = 0};
     memcpy(mk.key, key->key, sizeof(mk.key));
     memcpy(mk.salt, key->salt, sizeof(mk.salt));
@@ -21,6 +23,7 @@ static void *open_galois(const struct bench_impl *impl, enum galois_srtp_suite s
         .num_keys = 1,
         .allow_null_cipher = true,
         .cryptex = hdr == BENCH_HDR_CRYPTEX ? GALOIS_SRTP_CRYPTEX_ON : GALOIS_SRTP_CRYPTEX_OFF,
+        .backend = backend != NULL ? *backend : GALOIS_SRTP_BACKEND_DEFAULT,
     };
     galois_err err = GALOIS_ERR_OK;
     for (size_t i = 0; hdr == BENCH_HDR_RFC6904 && i < BENCH_RFC6904_IDS && err == GALOIS_ERR_OK;
@@ -72,3 +75,5 @@ const struct bench_ops bench_galois_ops = {
     .unprotect = unprotect_galois,
     .close = close_galois,
 };
+
+enum galois_srtp_backend bench_galois_openssl = GALOIS_SRTP_BACKEND_OPENSSL;

@@ -83,7 +83,8 @@ struct bench_ops {
 };
 
 struct bench_impl {
-    const char *name;  // "galois", "evp-floor", "libsrtp2-nss", "libsrtp2-openssl"
+    // "galois", "galois-openssl", "evp-floor", "libsrtp2-nss", "libsrtp2-openssl"
+    const char *name;
     const struct bench_ops *ops;
     void *state;       // implementation-wide state (a dlopen'ed library), or NULL
     const char *note;  // why the implementation is unavailable, or NULL when it is
@@ -92,6 +93,9 @@ struct bench_impl {
 // The implementations. bench_libsrtp_load fills `impl` for the libsrtp2 shared library at
 // `path`, loaded with dlopen(RTLD_LOCAL); on failure impl->note says why.
 extern const struct bench_ops bench_galois_ops;
+// bench_galois_openssl is the state of the "galois-openssl" implementation: galois's sessions
+// with policy.backend = GALOIS_SRTP_BACKEND_OPENSSL ("galois" has none: the default backend).
+extern enum galois_srtp_backend bench_galois_openssl;
 extern const struct bench_ops bench_evp_ops;
 void bench_libsrtp_load(struct bench_impl *impl, const char *name, const char *path);
 void bench_libsrtp_unload(struct bench_impl *impl);

@@ -1,5 +1,6 @@
 // A failed authentication must not leave anything on the caller's OpenSSL error queue, and a
-// successful call must not clear what the caller had there (STYLE.md C5).
+// successful call must not clear what the caller had there (STYLE.md C5); on each GCM backend
+// this build has.
 #include <openssl/err.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,15 +12,14 @@
 
 #include "crypto/internal.h"
 
-static void gcm_auth_failure_leaves_queue_alone(void **state)
+static void check_backend(enum galois_crypto_backend backend)
 {
-    (void)state;
     static const uint8_t key[16] = {1, 2, 3};
     static const uint8_t iv[12] = {4, 5, 6};
     uint8_t buf[64] = {7};
     uint8_t tag[16];
     struct galois_aes_gcm *gcm = NULL;
-    assert_int_equal(galois_aes_gcm_new(&gcm, key, sizeof(key), 16), GALOIS_ERR_OK);
+    assert_int_equal(galois_aes_gcm_new(&gcm, backend, key, sizeof(key), 16), GALOIS_ERR_OK);
     struct galois_aad aad = {buf, 12, NULL, 0};
     assert_int_equal(galois_aes_gcm_seal(gcm, buf + 12, tag, iv, &aad, buf + 12, 52),
                      GALOIS_ERR_OK);
@@ -42,6 +42,15 @@ static void gcm_auth_failure_leaves_queue_alone(void **state)
     assert_int_equal(ERR_peek_last_error(), before);
     ERR_clear_error();
     galois_aes_gcm_free(gcm);
+}
+
+static void gcm_auth_failure_leaves_queue_alone(void **state)
+{
+    (void)state;
+    check_backend(GALOIS_CRYPTO_OPENSSL);
+    if (galois_crypto_backend_ready(GALOIS_CRYPTO_LIBGCRYPT, NULL, 0)) {
+        check_backend(GALOIS_CRYPTO_LIBGCRYPT);
+    }
 }
 
 int main(void)
