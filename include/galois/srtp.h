@@ -274,18 +274,22 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_get_roc(const struct galois_
 
 // galois_srtp_set_roc sets the rollover counter of stream `ssrc`, creating the stream if it is
 // admitted. For a receiver this is how a late joiner learns the ROC (RFC 3711 §3.3.1): the
-// next packet's index is taken as ROC * 2^16 + SEQ. Refused with GALOIS_ERR_STATE once the
-// stream has authenticated a packet.
+// next packet's index is taken as ROC * 2^16 + SEQ; for a sender, it is the ROC its first packet
+// is sent with. Refused with GALOIS_ERR_STATE once the stream has protected or authenticated a
+// packet: a sender that moved its ROC could go back to indexes it has used (keystream reuse).
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_set_roc(struct galois_srtp *srtp, uint32_t ssrc,
                                                             uint32_t roc);
 
 // galois_srtp_set_rtcp_index sets the next SRTCP index a sender uses for stream `ssrc`
-// (0 .. 2^31-1), for a sender that resumes a stream. A sender session only.
+// (0 .. 2^31-1), for a sender that resumes a stream. A sender session only. The index only
+// moves forward: one below the next index is refused with GALOIS_ERR_STATE (it would reuse
+// keystream), as is any after the last index (2^31-1) was used.
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_set_rtcp_index(struct galois_srtp *srtp,
                                                                    uint32_t ssrc, uint32_t index);
 
 // galois_srtp_set_send_key selects the master key (index into the policy's keys) that a sender
-// uses from the next packet on. GALOIS_ERR_INVALID for an index out of range.
+// uses from the next packet on. GALOIS_ERR_INVALID for an index out of range, or for any key
+// but the first when packets carry no MKI (a receiver could not tell which key was used).
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_set_send_key(struct galois_srtp *srtp,
                                                                  size_t key_index);
 

@@ -113,7 +113,7 @@ static void store_be64(uint8_t *p, uint64_t v)
 // ecb_xor builds the counter blocks iv, iv+1, ... (RFC 3711 §4.1.1: the counter is the whole
 // 128-bit block incremented, as AES-CTR does) and XORs their encryption into `in`.
 static galois_err ecb_xor(EVP_CIPHER_CTX *ecb, uint8_t *out, const uint8_t *in, size_t len,
-                          const uint8_t iv[GALOIS_AES_BLOCK])
+                          const uint8_t iv[GALOIS_AES_BLOCK], bool secret_out)
 {
     uint8_t blocks[ECB_MAX_LEN];
     size_t num_blocks = (len + GALOIS_AES_BLOCK - 1) / GALOIS_AES_BLOCK;
@@ -148,7 +148,10 @@ static galois_err ecb_xor(EVP_CIPHER_CTX *ecb, uint8_t *out, const uint8_t *in, 
         out[i] = in[i] ^ blocks[i];
         blocks[i] = out[i];
     }
-    galois_secure_zero(blocks + len, blocks_len - len);
+    // When the output is itself secret (a keystream asked for as such: key derivation, RFC 6904
+    // header masks), the copy left in `blocks` is too: wipe all of it.
+    size_t wipe_from = secret_out ? 0 : len;
+    galois_secure_zero(blocks + wipe_from, blocks_len - wipe_from);
     return GALOIS_ERR_OK;
 }
 
@@ -159,7 +162,7 @@ galois_err galois_aes_ctr_xor(struct galois_aes_ctr *ctr, uint8_t *out, const ui
         return GALOIS_ERR_OK;
     }
     if (len <= ECB_MAX_LEN) {
-        return ecb_xor(ctr->ecb, out, in, len, iv);
+        return ecb_xor(ctr->ecb, out, in, len, iv, false);
     }
     int n = 0;
     if (len > INT32_MAX || EVP_EncryptInit_ex2(ctr->ctr, NULL, NULL, iv, NULL) != 1 ||
@@ -169,13 +172,22 @@ galois_err galois_aes_ctr_xor(struct galois_aes_ctr *ctr, uint8_t *out, const ui
     return GALOIS_ERR_OK;
 }
 
+galois_err galois_aes_ctr_keystream(struct galois_aes_ctr *ctr, uint8_t *out, size_t len,
+                                    const uint8_t iv[GALOIS_AES_BLOCK])
+{
+    memset(out, 0, len);
+    if (len > 0 && len <= ECB_MAX_LEN) {
+        return ecb_xor(ctr->ecb, out, out, len, iv, true);
+    }
+    return galois_aes_ctr_xor(ctr, out, out, len, iv);
+}
+
 galois_err galois_aes_keystream(uint8_t *out, size_t len, const uint8_t *key, size_t key_len,
                                 const uint8_t iv[GALOIS_AES_BLOCK])
 {
     struct galois_aes_ctr *ctr = NULL;
     GALOIS_TRY(galois_aes_ctr_new(&ctr, key, key_len));
-    memset(out, 0, len);
-    galois_err err = galois_aes_ctr_xor(ctr, out, out, len, iv);
+    galois_err err = galois_aes_ctr_keystream(ctr, out, len, iv);
     galois_aes_ctr_free(ctr);
     return err;
 }

@@ -95,6 +95,12 @@ GALOIS_MUST_CHECK galois_err galois_hmac_sha1(struct galois_hmac_sha1 *h,
 // galois_ct_equal compares `len` bytes in constant time.
 bool galois_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
 
+// galois_aes_ctr_keystream writes `len` bytes of keystream from counter block `iv` to `out` and
+// leaves no other copy of it behind (for keystream that is secret as such).
+GALOIS_MUST_CHECK galois_err galois_aes_ctr_keystream(struct galois_aes_ctr *ctr, uint8_t *out,
+                                                      size_t len,
+                                                      const uint8_t iv[GALOIS_AES_BLOCK]);
+
 // galois_aes_keystream writes `len` bytes of AES-CTR keystream from counter block `iv` with a
 // one-shot context: for key derivation only, never per packet.
 GALOIS_MUST_CHECK galois_err galois_aes_keystream(uint8_t *out, size_t len, const uint8_t *key,

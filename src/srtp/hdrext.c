@@ -164,8 +164,7 @@ galois_err galois_hdrext_xor(const struct galois_srtp *s, const struct keyset *k
         uint8_t chunk_iv[GALOIS_AES_BLOCK];
         memcpy(chunk_iv, iv, sizeof(iv));
         galois_put_u16(chunk_iv + 14, (uint16_t)(chunk / GALOIS_AES_BLOCK));  // low bits are 0
-        memset(keystream, 0, n);
-        if ((err = galois_aes_ctr_xor(ks->hdr_ctr, keystream, keystream, n, chunk_iv)) !=
+        if ((err = galois_aes_ctr_keystream(ks->hdr_ctr, keystream, n, chunk_iv)) !=
             GALOIS_ERR_OK) {
             break;
         }

@@ -123,6 +123,7 @@ galois_err galois_srtp_protect_rtcp(struct galois_srtp *srtp, uint8_t *out, size
     } else {
         st->rtcp_next = index + 1;
     }
+    galois_srtp_keys_adopt(srtp, st, RTCP, ks);
     galois_srtp_commit_use(srtp, key, RTCP, ssrc);
     galois_srtp_ok(srtp, st, RTCP);
     *out_len = in_len + overhead;
@@ -232,6 +233,7 @@ galois_err galois_srtp_unprotect_rtcp(struct galois_srtp *srtp, uint8_t *out, si
         return galois_srtp_drop(srtp, st, is_new, RTCP, err, out, max_out_len, in_len);
     }
     galois_replay_commit(&st->replay[RTCP], index);
+    galois_srtp_keys_adopt(srtp, st, RTCP, ks);
     galois_srtp_commit_use(srtp, key, RTCP, ssrc);
     galois_srtp_ok(srtp, st, RTCP);
     *out_len = len;

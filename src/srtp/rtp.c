@@ -15,8 +15,10 @@ static uint64_t next_index(const struct stream *st, uint16_t seq)
     return galois_srtp_estimate_index(st->last, seq);
 }
 
-static void commit(struct galois_srtp *s, struct stream *st, size_t key, uint64_t index)
+static void commit(struct galois_srtp *s, struct stream *st, const struct keyset *ks, size_t key,
+                   uint64_t index)
 {
+    galois_srtp_keys_adopt(s, st, RTP, ks);
     galois_replay_commit(&st->replay[RTP], index);
     if (!st->started || index > st->last) {
         st->last = index;  // ROC and s_l move only with an authenticated (or sent) packet
@@ -130,7 +132,7 @@ galois_err galois_srtp_protect(struct galois_srtp *srtp, uint8_t *out, size_t *o
         galois_secure_zero(out, max_out_len < in_len + overhead ? max_out_len : in_len + overhead);
         return galois_srtp_fail(srtp, st, RTP, err, NULL, 0, 0);
     }
-    commit(srtp, st, key, index);
+    commit(srtp, st, ks, key, index);
     *out_len = len + srtp->rtp_trailer_len;
     return GALOIS_ERR_OK;
 }
@@ -292,7 +294,7 @@ galois_err galois_srtp_unprotect(struct galois_srtp *srtp, uint8_t *out, size_t 
     if (err != GALOIS_ERR_OK) {
         return galois_srtp_drop(srtp, st, is_new, RTP, err, out, max_out_len, in_len);
     }
-    commit(srtp, st, key, index);
+    commit(srtp, st, ks, key, index);
     *out_len = len;
     return GALOIS_ERR_OK;
 }

@@ -149,6 +149,9 @@ static galois_err derive(struct keyset *ks, const struct galois_srtp *s, const s
         }
         galois_secure_zero(hdr_salt, sizeof(hdr_salt));
     }
+    if (err != GALOIS_ERR_OK) {
+        ks->ready = false;  // half-made keys are never used: the next packet derives again
+    }
     galois_secure_zero(key, sizeof(key));
     galois_secure_zero(salt, sizeof(salt));
     galois_secure_zero(auth, sizeof(auth));
@@ -292,6 +295,8 @@ void galois_srtp_free(struct galois_srtp *srtp)
         keyset_cleanup(&srtp->masters[k].keys[RTP]);
         keyset_cleanup(&srtp->masters[k].keys[RTCP]);
     }
+    keyset_cleanup(&srtp->scratch[RTP]);
+    keyset_cleanup(&srtp->scratch[RTCP]);
     galois_secure_zero(srtp->masters, sizeof(srtp->masters));
     for (size_t i = 0; srtp->streams != NULL && i < srtp->policy.max_streams; i++) {
         keyset_cleanup(&srtp->streams[i].own[RTP]);
@@ -308,7 +313,11 @@ struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, si
                                     int which, uint64_t index, galois_err *err)
 {
     uint64_t r = index >> s->policy.kdr_log2;
-    struct keyset *ks = &st->own[which];
+    struct keyset *own = &st->own[which];
+    if (own->ready && own->key_index == key_index && own->r == r) {
+        return own;
+    }
+    struct keyset *ks = &s->scratch[which];
     if (!ks->ready || ks->key_index != key_index || ks->r != r) {
         *err = derive(ks, s, &s->masters[key_index], key_index, which, r);
         if (*err != GALOIS_ERR_OK) {
@@ -318,6 +327,15 @@ struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, si
     return ks;
 }
 
+void galois_srtp_keys_adopt(struct galois_srtp *s, struct stream *st, int which,
+                            const struct keyset *used)
+{
+    if (used == &s->scratch[which]) {
+        struct keyset tmp = st->own[which];  // swap: both keep their contexts for reuse
+        st->own[which] = s->scratch[which];
+        s->scratch[which] = tmp;
+    }
+}
 galois_err galois_srtp_limit_hit(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc)
 {
     galois_srtp_event(s, GALOIS_SRTP_EVENT_KEY_HARD_LIMIT, ssrc, key_index, which == RTCP);
@@ -481,13 +499,10 @@ galois_err galois_srtp_set_roc(struct galois_srtp *srtp, uint32_t ssrc, uint32_t
     if (st == NULL && (st = galois_srtp_insert(srtp, ssrc, true, &err)) == NULL) {
         return err;
     }
-    if (st->started && srtp->policy.direction == GALOIS_SRTP_RECEIVE) {
-        return GALOIS_ERR_STATE;
-    }
     if (st->started) {
-        // A sender keeps its sequence number and moves to the given ROC.
-        st->last = ((uint64_t)roc << 16) | (st->last & 0xffff);
-        galois_replay_init(&st->replay[RTP], st->replay[RTP].bits, st->replay[RTP].size);
+        // A receiver learns the ROC from authenticated packets from then on; a sender that
+        // moved it could go back to indexes it has used and reuse keystream.
+        return GALOIS_ERR_STATE;
     }
     st->roc = roc;
     return GALOIS_ERR_OK;
@@ -506,16 +521,17 @@ galois_err galois_srtp_set_rtcp_index(struct galois_srtp *srtp, uint32_t ssrc, u
     if (st == NULL && (st = galois_srtp_insert(srtp, ssrc, true, &err)) == NULL) {
         return err;
     }
+    if (st->rtcp_exhausted || index < st->rtcp_next) {
+        return GALOIS_ERR_STATE;  // going back would reuse SRTCP indexes, and so keystream
+    }
     st->rtcp_next = index;
-    st->rtcp_exhausted = false;
-    galois_replay_init(&st->replay[RTCP], st->replay[RTCP].bits, st->replay[RTCP].size);
     return GALOIS_ERR_OK;
 }
 
 galois_err galois_srtp_set_send_key(struct galois_srtp *srtp, size_t key_index)
 {
-    if (key_index >= srtp->num_keys) {
-        return GALOIS_ERR_INVALID;
+    if (key_index >= srtp->num_keys || (key_index > 0 && srtp->policy.mki_len == 0)) {
+        return GALOIS_ERR_INVALID;  // without an MKI a receiver can only use keys[0]
     }
     srtp->send_key = key_index;
     return GALOIS_ERR_OK;
@@ -554,8 +570,8 @@ galois_err galois_srtp_set_session_keys(struct galois_srtp *srtp, size_t key_ind
                                         size_t auth_key_len)
 {
     const struct galois_srtp_suite_info *info = srtp->info;
-    if (key_index >= srtp->num_keys || srtp->kdr_mask != 0 || key_len != info->key_len ||
-        salt_len != info->salt_len ||
+    if (key_index >= srtp->num_keys || srtp->kdr_mask != 0 || srtp->encrypt_ext ||
+        key_len != info->key_len || salt_len != info->salt_len ||
         (!info->aead && (auth_key == NULL || auth_key_len != AUTH_KEY_LEN))) {
         return GALOIS_ERR_INVALID;
     }

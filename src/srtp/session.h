@@ -67,6 +67,10 @@ struct galois_srtp {
     uint32_t hash_key;                  // random, so SSRCs chosen by a peer cannot aim at one chain
     uint64_t *window_words;             // all streams' replay bitmaps
     struct galois_srtp_stats stats[2];  // session-wide: [0] SRTP, [1] SRTCP
+    // kdr != 0: keys derived for a packet whose index left its stream's current r are made
+    // here and given to the stream only once the packet has authenticated (C7: a forged packet
+    // moves no state, its stream's keys included).
+    struct keyset scratch[2];
 };
 
 enum { RTP = 0, RTCP = 1 };
@@ -118,8 +122,15 @@ GALOIS_MUST_CHECK galois_err galois_hdrext_xor(const struct galois_srtp *s, cons
 
 static inline size_t galois_srtp_slot(const struct galois_srtp *s, uint32_t ssrc)
 {
-    uint32_t h = (ssrc ^ s->hash_key) * 0x9e3779b1u;
-    h ^= h >> 15;
+    // MurmurHash3's finaliser over the SSRC and a random per-session key: every SSRC bit
+    // reaches the slot index, and a peer that does not know the key cannot aim a set of SSRCs
+    // at one chain (a chain is bounded by max_streams in any case).
+    uint32_t h = ssrc ^ s->hash_key;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return (size_t)h & s->table_mask;
 }
 
@@ -155,6 +166,11 @@ void galois_srtp_forget(struct galois_srtp *s, uint32_t ssrc);
 
 struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, size_t key_index,
                                     int which, uint64_t index, galois_err *err);
+
+// galois_srtp_keys_adopt gives stream `st` the keyset `used` after a packet protected or
+// authenticated under it, when that keyset is the session's scratch one (kdr != 0).
+void galois_srtp_keys_adopt(struct galois_srtp *s, struct stream *st, int which,
+                            const struct keyset *used);
 
 // galois_srtp_keys returns the keyset for master `key_index`, `which` (RTP/RTCP) and packet
 // index `index`, deriving it for this stream when kdr != 0; NULL with `*err` on failure.
