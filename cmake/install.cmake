@@ -30,10 +30,13 @@ install(FILES ${PROJECT_BINARY_DIR}/galoisConfig.cmake
 
 # pkg-config: galois.pc is written at install time, so its prefix is the one installed to,
 # also when `cmake --install --prefix DIR` overrides the configured CMAKE_INSTALL_PREFIX.
-# libcrypto (and libgcrypt, when built with it) come in through Requires.private.
+# libcrypto (and libgcrypt and Nettle, when built with them) come in through Requires.private.
 set(GALOIS_PC_REQUIRES_PRIVATE "libcrypto >= 3.0.0")
 if(GALOIS_HAVE_LIBGCRYPT)
   string(APPEND GALOIS_PC_REQUIRES_PRIVATE ", libgcrypt >= 1.8")
+endif()
+if(GALOIS_HAVE_NETTLE)
+  string(APPEND GALOIS_PC_REQUIRES_PRIVATE ", nettle >= 3.4")
 endif()
 install(CODE "
   set(galois_pc_in \"${PROJECT_SOURCE_DIR}/cmake/galois.pc.in\")

@@ -4,9 +4,9 @@
 // unprotects. It holds up to GALOIS_SRTP_MAX_KEYS master keys (selected by MKI on receive,
 // chosen by the caller on send) and any number of streams up to a cap, looked up by SSRC in
 // O(1). Nothing is allocated, re-keyed or created per packet (with a key derivation rate of
-// 0); there is no init call, and the only global state is the once-per-process verdict on the
-// optional libgcrypt backend (galois_srtp_backend_status). A session is used by one thread at a
-// time.
+// 0); there is no init call, and the only global state is the once-per-process verdicts on the
+// optional libgcrypt and Nettle backends (galois_srtp_backend_status). A session is used by one
+// thread at a time.
 #ifndef GALOIS_SRTP_H
 #define GALOIS_SRTP_H
 
@@ -119,15 +119,20 @@ enum galois_srtp_cryptex {
 // derivation at set-up is always OpenSSL's). galois_srtp_backend_status tells what each means in
 // this process; galois_srtp_backend_used what a session got.
 enum galois_srtp_backend {
-    // libgcrypt for the AES-GCM suites when galois was built with it and it passed its checks in
-    // this process (galois_srtp_backend_status), OpenSSL for everything else. Falls back to
-    // OpenSSL silently; the reason is in galois_srtp_backend_status.
+    // libgcrypt for the AES-GCM suites and Nettle for the HMAC-SHA1 of the AES-CM and NULL suites,
+    // each when galois was built with it and it passed its checks in this process
+    // (galois_srtp_backend_status); OpenSSL for everything else. Falls back to OpenSSL silently;
+    // the reason is in galois_srtp_backend_status.
     GALOIS_SRTP_BACKEND_DEFAULT = 0,
     GALOIS_SRTP_BACKEND_OPENSSL,  // OpenSSL EVP for every suite
     // libgcrypt, or GALOIS_ERR_UNSUPPORTED from galois_srtp_new: when galois was built without
     // it, when it failed its checks in this process, and for suites it has no path for (all but
     // the AES-GCM suites).
     GALOIS_SRTP_BACKEND_LIBGCRYPT,
+    // Nettle for HMAC-SHA1, with the AES-CM keystream on OpenSSL, or GALOIS_ERR_UNSUPPORTED
+    // from galois_srtp_new: when galois was built without it, when it failed its checks in this
+    // process, and for the AES-GCM suites.
+    GALOIS_SRTP_BACKEND_NETTLE,
 };
 
 // galois_srtp_policy configures a session. galois_srtp_new copies everything it needs; the
@@ -201,20 +206,22 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_new(struct galois_srtp **out
 // galois_srtp_backend_status tells whether `backend` can serve sessions in this process and
 // writes one line saying what it is or why it cannot, NUL-terminated, to `why` (`why_len`
 // bytes; `why` may be NULL with 0). For GALOIS_SRTP_BACKEND_DEFAULT the line says which library
-// serves which suites and, if libgcrypt is not used, why. Returns GALOIS_ERR_OK,
-// GALOIS_ERR_UNSUPPORTED (LIBGCRYPT not built, too old, in FIPS mode or failing its
-// known-answer tests) or GALOIS_ERR_INVALID for an unknown value.
+// serves which suites and, for libgcrypt or Nettle not used, why. Returns GALOIS_ERR_OK,
+// GALOIS_ERR_UNSUPPORTED (LIBGCRYPT or NETTLE not built or failing its known-answer tests;
+// LIBGCRYPT too old or in FIPS mode) or GALOIS_ERR_INVALID for an unknown value.
 //
 // libgcrypt is checked the first time a session or this function needs it, once per process and
 // thread-safe: galois initialises libgcrypt only if the application has not (so initialise it
 // first, before other threads start, if you want your own settings), then runs AES-GCM
-// known-answer tests. The verdict is kept for the life of the process: it is galois's only
-// process-wide state. The text names library versions, never keys.
+// known-answer tests. Nettle is checked the same way (it needs no initialisation) with the
+// HMAC-SHA1 known-answer tests of RFC 2202. The verdicts are kept for the life of the process:
+// they are galois's only process-wide state. The text names library versions, never keys.
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_srtp_backend_status(enum galois_srtp_backend backend,
                                                                    char *why, size_t why_len);
 
 // galois_srtp_backend_used returns the library doing `srtp`'s per-packet work:
-// GALOIS_SRTP_BACKEND_OPENSSL or GALOIS_SRTP_BACKEND_LIBGCRYPT, never DEFAULT.
+// GALOIS_SRTP_BACKEND_OPENSSL, GALOIS_SRTP_BACKEND_LIBGCRYPT or GALOIS_SRTP_BACKEND_NETTLE
+// (HMAC-SHA1 on Nettle, AES-CM on OpenSSL), never DEFAULT.
 GALOIS_API enum galois_srtp_backend galois_srtp_backend_used(const struct galois_srtp *srtp);
 
 // galois_srtp_free wipes every key and frees `srtp`. NULL is a no-op.

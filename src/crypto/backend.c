@@ -1,7 +1,8 @@
 // Which crypto backends this process can use. OpenSSL always can. libgcrypt's verdict is made
 // the first time anything asks for it, once per process (pthread_once): libgcrypt is
 // initialised if the application has not done it, FIPS mode is refused, and the AES-GCM
-// known-answer tests below must pass. The verdict and its reason are kept for the life of the
+// known-answer tests below must pass. Nettle's is made the same way, on the HMAC-SHA1
+// known-answer tests of RFC 2202. The verdicts and their reasons are kept for the life of the
 // process; they are the one piece of process-wide state in galois.
 #include <openssl/crypto.h>
 #include <pthread.h>
@@ -11,6 +12,7 @@
 #include "../common/internal.h"
 #include "internal.h"
 #include "libgcrypt.h"
+#include "nettle.h"
 
 // RFC 7714 §16.1.1 and §16.2.1 (AES-128 and AES-256: a 12-byte AAD, 38 bytes of plaintext,
 // so a partial last block) and libsrtp's AES-128 GCM test case 0a (an 8-byte tag, a 20-byte
@@ -50,6 +52,39 @@ static const struct galois_gcm_kat default_kats[] = {
     },
 };
 
+// RFC 2202 §3, the seven HMAC-SHA1 cases: keys shorter than, equal to (20 octets, SRTP's) and
+// longer than the 64-octet block (hashed first), data of one and two blocks; each split once
+// into the two pieces galois_hmac_sha1 takes. Case 5's 96-bit truncation is checked in full.
+static const struct galois_hmac_kat default_hmac_kats[] = {
+    {"RFC 2202 case 1", "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
+     "b617318655057264e28bc0b6fb378c8ef146be00", 0},
+    {"RFC 2202 case 2", "4a656665", "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+     "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79", 12},
+    {"RFC 2202 case 3", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+     "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+     "dddddddd",
+     "125d7342b9ac11cd91a39af48aa17b4f63f175d3", 46},
+    {"RFC 2202 case 4", "0102030405060708090a0b0c0d0e0f10111213141516171819",
+     "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+     "cdcdcdcd",
+     "4c9007f4026250c6bc8414f9bf50c86c2d7235da", 50},
+    {"RFC 2202 case 5", "0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c",
+     "546573742057697468205472756e636174696f6e", "4c1a03424b55e07fe7f27be1d58bb9324a9a5a04", 3},
+    {"RFC 2202 case 6",
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+     "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b6579202d2048617368204b"
+     "6579204669727374",
+     "aa4ae5e15272d00e95705637ce8a3b55ed402112", 32},
+    {"RFC 2202 case 7",
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+     "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b657920616e64204c6172676"
+     "5"
+     "72205468616e204f6e6520426c6f636b2d53697a652044617461",
+     "e8e99d0f45237d786d6bbaa7965c7808bbff1a91", 64},
+};
+
 static pthread_once_t gcry_once = PTHREAD_ONCE_INIT;
 static const struct galois_gcm_kat *gcry_kats = default_kats;
 static size_t gcry_num_kats = GALOIS_ARRAY_LEN(default_kats);
@@ -57,7 +92,14 @@ static unsigned gcry_kat_runs;
 static bool gcry_ready;
 static char gcry_why[256];
 
-enum { KAT_MAX = 64 };
+static pthread_once_t nettle_once = PTHREAD_ONCE_INIT;
+static const struct galois_hmac_kat *nettle_kats = default_hmac_kats;
+static size_t nettle_num_kats = GALOIS_ARRAY_LEN(default_hmac_kats);
+static unsigned nettle_kat_runs;
+static bool nettle_ready;
+static char nettle_why[256];
+
+enum { KAT_MAX = 128 };
 
 struct kat_bytes {
     uint8_t b[KAT_MAX];
@@ -142,6 +184,52 @@ static void gcry_check(void)
     gcry_ready = true;
 }
 
+// run_hmac_kat checks one vector on Nettle, twice on one context (the second from the state
+// the first digest restored), the data in the vector's two pieces.
+static bool run_hmac_kat(const struct galois_hmac_kat *k, const char **what)
+{
+    struct kat_bytes key, data, mac;
+    *what = "malformed vector";
+    if (!decode(&key, k->key) || !decode(&data, k->data) || !decode(&mac, k->mac) ||
+        mac.len != GALOIS_SHA1_LEN || k->split > data.len) {
+        return false;
+    }
+    struct galois_nettle_hmac *h = NULL;
+    *what = "cannot make a context";
+    if (galois_nettle_hmac_new(&h, key.b, key.len) != GALOIS_ERR_OK) {
+        return false;
+    }
+    bool ok = true;
+    *what = "wrong MAC";
+    for (int rep = 0; rep < 2 && ok; rep++) {
+        uint8_t out[GALOIS_SHA1_LEN];
+        galois_nettle_hmac_sha1(h, out, data.b, k->split, data.b + k->split, data.len - k->split);
+        ok = galois_ct_equal(out, mac.b, sizeof(out));
+    }
+    galois_nettle_hmac_free(h);
+    return ok;
+}
+
+static void nettle_check(void)
+{
+    char version[64];
+    nettle_kat_runs++;
+    if (!galois_nettle_version(version, sizeof(version))) {
+        snprintf(nettle_why, sizeof(nettle_why), "%s", version);
+        return;
+    }
+    for (size_t i = 0; i < nettle_num_kats; i++) {
+        const char *what = "";
+        if (!run_hmac_kat(&nettle_kats[i], &what)) {
+            snprintf(nettle_why, sizeof(nettle_why), "%s failed the known-answer test %s (%s)",
+                     version, nettle_kats[i].name, what);
+            return;
+        }
+    }
+    snprintf(nettle_why, sizeof(nettle_why), "%s, HMAC-SHA1 known-answer tests passed", version);
+    nettle_ready = true;
+}
+
 bool galois_crypto_backend_ready(enum galois_crypto_backend backend, char *why, size_t why_len)
 {
     const char *text = "no such backend";
@@ -153,6 +241,10 @@ bool galois_crypto_backend_ready(enum galois_crypto_backend backend, char *why, 
         GALOIS_CHECK(pthread_once(&gcry_once, gcry_check) == 0);
         text = gcry_why;
         ready = gcry_ready;
+    } else if (backend == GALOIS_CRYPTO_NETTLE) {
+        GALOIS_CHECK(pthread_once(&nettle_once, nettle_check) == 0);
+        text = nettle_why;
+        ready = nettle_ready;
     }
     if (why != NULL && why_len > 0) {
         snprintf(why, why_len, "%s", text);
@@ -169,4 +261,15 @@ void galois_crypto_backend_set_kats(const struct galois_gcm_kat *kats, size_t nu
 unsigned galois_crypto_backend_kat_runs(void)
 {
     return gcry_kat_runs;
+}
+
+void galois_crypto_backend_set_hmac_kats(const struct galois_hmac_kat *kats, size_t num_kats)
+{
+    nettle_kats = kats;
+    nettle_num_kats = num_kats;
+}
+
+unsigned galois_crypto_backend_hmac_kat_runs(void)
+{
+    return nettle_kat_runs;
 }

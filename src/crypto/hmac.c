@@ -1,10 +1,14 @@
-// HMAC-SHA1 (RFC 2104) on OpenSSL digests, from precomputed inner and outer states.
+// HMAC-SHA1 (RFC 2104) behind the seam: on Nettle (nettle.c) where that backend is chosen, else
+// on OpenSSL digests from precomputed inner and outer states. The per-message call branches
+// once on which.
 //
+// OpenSSL:
 // The key's ipad and opad blocks are hashed once, in _new; each message then starts from a copy
 // of those states. On OpenSSL 3.0 this is the fastest EVP way measured here (EVP_MAC re-init
 // copies the same states internally and adds parameter handling; re-hashing the pads costs two
 // extra compressions). The copy makes OpenSSL 3.0 duplicate its provider context, which
-// allocates inside libcrypto; galois itself allocates nothing per message. See docs/ENGINE.md.
+// allocates inside libcrypto; galois itself allocates nothing per message. Nettle copies the
+// same states with memcpy and allocates nothing. See docs/ENGINE.md.
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -12,18 +16,47 @@
 
 #include "../common/internal.h"
 #include "internal.h"
+#include "nettle.h"
 
 enum { SHA1_BLOCK = 64 };
 
 struct galois_hmac_sha1 {
-    EVP_MD_CTX *inner;  // owned: SHA-1 state after (key XOR ipad)
-    EVP_MD_CTX *outer;  // owned: SHA-1 state after (key XOR opad)
-    EVP_MD_CTX *work;   // owned: per-message scratch state
+    struct galois_nettle_hmac *nettle;  // owned; the Nettle backend, else NULL
+    EVP_MD_CTX *inner;                  // owned: SHA-1 state after (key XOR ipad)
+    EVP_MD_CTX *outer;                  // owned: SHA-1 state after (key XOR opad)
+    EVP_MD_CTX *work;                   // owned: per-message scratch state
 };
 
-galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out, const uint8_t *key, size_t key_len)
+static galois_err evp_new(struct galois_hmac_sha1 **out, const uint8_t *key, size_t key_len);
+
+galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out, enum galois_crypto_backend backend,
+                                const uint8_t *key, size_t key_len)
 {
     *out = NULL;
+    if (backend == GALOIS_CRYPTO_OPENSSL) {
+        return evp_new(out, key, key_len);
+    }
+    if (backend != GALOIS_CRYPTO_NETTLE) {
+        return GALOIS_ERR_INVALID;
+    }
+    if (!galois_crypto_backend_ready(backend, NULL, 0)) {
+        return GALOIS_ERR_UNSUPPORTED;
+    }
+    struct galois_hmac_sha1 *h = calloc(1, sizeof(*h));
+    if (h == NULL) {
+        return GALOIS_ERR_NOMEM;
+    }
+    galois_err err = galois_nettle_hmac_new(&h->nettle, key, key_len);
+    if (err != GALOIS_ERR_OK) {
+        free(h);
+        return err;
+    }
+    *out = h;
+    return GALOIS_ERR_OK;
+}
+
+static galois_err evp_new(struct galois_hmac_sha1 **out, const uint8_t *key, size_t key_len)
+{
     uint8_t hashed[GALOIS_SHA1_LEN];
     if (key_len > SHA1_BLOCK) {
         // RFC 2104 §2: a key longer than the block is replaced by its hash. (SRTP's keys are
@@ -85,6 +118,7 @@ void galois_hmac_sha1_free(struct galois_hmac_sha1 *h)
     if (h == NULL) {
         return;
     }
+    galois_nettle_hmac_free(h->nettle);
     EVP_MD_CTX_free(h->inner);  // OpenSSL cleanses the digest states
     EVP_MD_CTX_free(h->outer);
     EVP_MD_CTX_free(h->work);
@@ -94,6 +128,10 @@ void galois_hmac_sha1_free(struct galois_hmac_sha1 *h)
 galois_err galois_hmac_sha1(struct galois_hmac_sha1 *h, uint8_t out[GALOIS_SHA1_LEN],
                             const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 {
+    if (h->nettle != NULL) {
+        galois_nettle_hmac_sha1(h->nettle, out, a, a_len, b, b_len);
+        return GALOIS_ERR_OK;
+    }
     unsigned int n = 0;
     uint8_t inner[GALOIS_SHA1_LEN];
     galois_err err = GALOIS_ERR_OK;

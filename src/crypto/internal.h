@@ -1,4 +1,5 @@
-// The crypto seam: the only place galois reaches libcrypto (and libgcrypt, for AES-GCM) for
+// The crypto seam: the only place galois reaches libcrypto (and libgcrypt, for AES-GCM, and
+// Nettle, for HMAC-SHA1) for
 // ciphers, MACs and randomness. Each object owns one reused context, created with its key in
 // _new and freed in _free; the per-packet calls only reset the IV and never allocate. Keys are
 // wiped on free.
@@ -14,19 +15,22 @@ enum {
 };
 
 // galois_crypto_backend names the library that does an object's per-packet work. OpenSSL does
-// everything; libgcrypt, where galois was built with it, does AES-GCM.
+// everything; libgcrypt, where galois was built with it, does AES-GCM; Nettle, where galois was
+// built with it, does HMAC-SHA1 (AES-CM beside it stays on OpenSSL).
 enum galois_crypto_backend {
     GALOIS_CRYPTO_OPENSSL = 0,
     GALOIS_CRYPTO_LIBGCRYPT,
+    GALOIS_CRYPTO_NETTLE,
 };
 
 // galois_crypto_backend_ready tells whether `backend` can make objects in this process, and
 // writes what it is ("OpenSSL 3.0.19 ...", "libgcrypt 1.10.1, known-answer tests passed") or
 // why it cannot serve, NUL-terminated, to `why` (`why_len` bytes; `why` may be NULL with 0).
 // The first call for LIBGCRYPT initialises libgcrypt if the application has not, checks for
-// FIPS mode and runs the AES-GCM known-answer tests; it runs once per process however many
-// threads ask (pthread_once), and its verdict stands for the life of the process. That verdict
-// is the one piece of process-wide state in galois.
+// FIPS mode and runs the AES-GCM known-answer tests; the first call for NETTLE runs the HMAC-SHA1
+// known-answer tests. Each runs once per process however many threads ask (pthread_once), and
+// its verdict stands for the life of the process. Those verdicts are the one piece of
+// process-wide state in galois.
 bool galois_crypto_backend_ready(enum galois_crypto_backend backend, char *why, size_t why_len);
 
 // galois_gcm_kat is one AES-GCM known-answer test, in hex: the self-test of a backend.
@@ -41,6 +45,19 @@ struct galois_gcm_kat {
 // process's use of galois. galois_crypto_backend_kat_runs counts how often they have run.
 void galois_crypto_backend_set_kats(const struct galois_gcm_kat *kats, size_t num_kats);
 unsigned galois_crypto_backend_kat_runs(void);
+
+// galois_hmac_kat is one HMAC-SHA1 known-answer test, in hex (the key and data as RFC 2202
+// gives them; `data` is split after `split` bytes to exercise the two-piece call).
+struct galois_hmac_kat {
+    const char *name;
+    const char *key, *data, *mac;
+    size_t split;
+};
+
+// galois_crypto_backend_set_hmac_kats and galois_crypto_backend_hmac_kat_runs are the same for
+// the HMAC-SHA1 tests the first galois_crypto_backend_ready(NETTLE) runs.
+void galois_crypto_backend_set_hmac_kats(const struct galois_hmac_kat *kats, size_t num_kats);
+unsigned galois_crypto_backend_hmac_kat_runs(void);
 
 // galois_aes_ctr: AES-128/192/256 in counter mode (RFC 3711 §4.1.1) under a fixed key.
 struct galois_aes_ctr;
@@ -83,10 +100,13 @@ GALOIS_MUST_CHECK galois_err galois_aes_gcm_open(struct galois_aes_gcm *gcm, uin
                                                  size_t len, const uint8_t *tag);
 
 // galois_hmac_sha1: HMAC-SHA1 under a fixed key, computed over the concatenation of two
-// pieces (an SRTP packet and its ROC) without copying them together.
+// pieces (an SRTP packet and its ROC) without copying them together, on `backend` (OPENSSL or
+// NETTLE). GALOIS_ERR_UNSUPPORTED when that backend is not ready (galois_crypto_backend_ready),
+// GALOIS_ERR_INVALID for LIBGCRYPT.
 struct galois_hmac_sha1;
-GALOIS_MUST_CHECK galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out, const uint8_t *key,
-                                                  size_t key_len);
+GALOIS_MUST_CHECK galois_err galois_hmac_sha1_new(struct galois_hmac_sha1 **out,
+                                                  enum galois_crypto_backend backend,
+                                                  const uint8_t *key, size_t key_len);
 void galois_hmac_sha1_free(struct galois_hmac_sha1 *h);
 GALOIS_MUST_CHECK galois_err galois_hmac_sha1(struct galois_hmac_sha1 *h,
                                               uint8_t out[GALOIS_SHA1_LEN], const uint8_t *a,

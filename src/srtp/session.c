@@ -101,7 +101,7 @@ static galois_err keyset_set(struct keyset *ks, const struct galois_srtp *s, int
         if (!info->null_cipher) {
             GALOIS_TRY(galois_aes_ctr_new(&ks->ctr, key, info->key_len));
         }
-        GALOIS_TRY(galois_hmac_sha1_new(&ks->hmac, auth, AUTH_KEY_LEN));
+        GALOIS_TRY(galois_hmac_sha1_new(&ks->hmac, s->backend, auth, AUTH_KEY_LEN));
     }
     memcpy(ks->salt, salt, info->salt_len);
     ks->ready = true;

@@ -1,5 +1,6 @@
 // packets SUITE N [BACKEND]: protects and unprotects N RTP packets and N SRTCP packets of 160
-// bytes with one sender and one receiver session, on BACKEND (default, openssl or libgcrypt).
+// bytes with one sender and one receiver session, on BACKEND (default, openssl, libgcrypt or
+// nettle).
 // Run under valgrind by check.sh, which compares the heap allocations of two runs that differ
 // only in N: whatever grows with N is allocated per packet. Exits 77 when the backend cannot
 // serve the suite in this build.
@@ -11,19 +12,20 @@
 int main(int argc, char **argv)
 {
     if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: packets SUITE N [default|openssl|libgcrypt]\n");
+        fprintf(stderr, "usage: packets SUITE N [default|openssl|libgcrypt|nettle]\n");
         return 2;
     }
-    static const char *const names[] = {"default", "openssl", "libgcrypt"};
+    // In the order of enum galois_srtp_backend.
+    static const char *const names[] = {"default", "openssl", "libgcrypt", "nettle"};
     int b = argc == 3 ? 0 : -1;
-    for (int i = 0; argc == 4 && i < 3; i++) {
+    for (int i = 0; argc == 4 && i < 4; i++) {
         b = strcmp(argv[3], names[i]) == 0 ? i : b;
     }
     if (b < 0) {
         fprintf(stderr, "packets: unknown backend %s\n", argv[3]);
         return 2;
     }
-    enum galois_srtp_backend backend = (enum galois_srtp_backend)b;  // DEFAULT, OPENSSL, LIBGCRYPT
+    enum galois_srtp_backend backend = (enum galois_srtp_backend)b;
     enum galois_srtp_suite suite = galois_srtp_suite_from_name(argv[1], strlen(argv[1]));
     long n = strtol(argv[2], NULL, 10);
     if (suite == GALOIS_SRTP_SUITE_NONE || n <= 0) {
@@ -78,8 +80,7 @@ int main(int argc, char **argv)
             galois_srtp_unprotect_rtcp(rx, pkt, &len, sizeof(pkt), pkt, len) != GALOIS_ERR_OK;
     }
     printf("%s on %s: %ld packets each way, %d failures\n", argv[1],
-           galois_srtp_backend_used(rx) == GALOIS_SRTP_BACKEND_LIBGCRYPT ? "libgcrypt" : "OpenSSL",
-           n, failures);
+           names[galois_srtp_backend_used(rx)], n, failures);
     galois_srtp_free(tx);
     galois_srtp_free(rx);
     return failures == 0 ? 0 : 1;

@@ -263,13 +263,22 @@ static int ext_ids[] = {1, 2, 3, 4, 5, 6, 7};  // libsrtp's policy takes an int 
 static bool g_ext_mode;
 static enum galois_srtp_backend g_backend;  // GALOIS_INTEROP_BACKEND
 static bool g_gcry_usable;                  // libgcrypt serves AES-GCM in this process
+static bool g_nettle_usable;                // Nettle serves HMAC-SHA1 in this process
 
 // expected_backend is the backend a galois session of `suite` must be on.
 static enum galois_srtp_backend expected_backend(enum galois_srtp_suite suite)
 {
-    bool gcry = g_backend == GALOIS_SRTP_BACKEND_DEFAULT && g_gcry_usable &&
-                galois_srtp_suite_get_info(suite)->aead;
-    return gcry ? GALOIS_SRTP_BACKEND_LIBGCRYPT : GALOIS_SRTP_BACKEND_OPENSSL;
+    bool aead = galois_srtp_suite_get_info(suite)->aead;
+    if (g_backend != GALOIS_SRTP_BACKEND_DEFAULT) {
+        return g_backend;
+    }
+    if (aead && g_gcry_usable) {
+        return GALOIS_SRTP_BACKEND_LIBGCRYPT;
+    }
+    if (!aead && g_nettle_usable) {
+        return GALOIS_SRTP_BACKEND_NETTLE;
+    }
+    return GALOIS_SRTP_BACKEND_OPENSSL;
 }
 
 static bool galois_session(struct galois_srtp **out, const struct suite_case *c,
@@ -630,7 +639,7 @@ int main(void)
         return 1;
     }
     const char *backend = getenv("GALOIS_INTEROP_BACKEND");
-    char why[512];
+    char why[1024];
     if (backend != NULL && strcmp(backend, "openssl") == 0) {
         g_backend = GALOIS_SRTP_BACKEND_OPENSSL;
     } else if (backend != NULL && backend[0] != '\0') {
@@ -640,6 +649,8 @@ int main(void)
     }
     g_gcry_usable =
         galois_srtp_backend_status(GALOIS_SRTP_BACKEND_LIBGCRYPT, NULL, 0) == GALOIS_ERR_OK;
+    g_nettle_usable =
+        galois_srtp_backend_status(GALOIS_SRTP_BACKEND_NETTLE, NULL, 0) == GALOIS_ERR_OK;
     if (galois_srtp_backend_status(g_backend, why, sizeof(why)) != GALOIS_ERR_OK) {
         printf("galois backend unusable: %s\n0 passed, 1 failed\n", why);
         return 1;

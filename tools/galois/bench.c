@@ -743,7 +743,7 @@ static void print_header(struct bench *b, FILE *f)
     } else {
         fprintf(f, ", not pinned\n");
     }
-    char why[512];
+    char why[1024];
     if (galois_srtp_backend_status(GALOIS_SRTP_BACKEND_DEFAULT, why, sizeof(why)) !=
         GALOIS_ERR_OK) {
         snprintf(why, sizeof(why), "?");

@@ -1,14 +1,17 @@
 // The crypto backend of a session (policy.backend): what galois_srtp_backend_status reports,
-// which backend each request gets for every suite, that the two backends protect random
-// packets of every AES-GCM suite into the same bytes (in place and separately, SRTP and SRTCP,
-// plain, cryptex and RFC 6904 headers) and unprotect each other's, that a failed tag wipes the
-// output on both, and that the libgcrypt verdict is made once however many threads ask.
+// which backend each request gets for every suite, that OpenSSL and libgcrypt protect random
+// packets of every AES-GCM suite, and OpenSSL and Nettle those of every HMAC-SHA1 suite, into
+// the same bytes (in place and separately, SRTP and SRTCP, plain, cryptex and RFC 6904 headers)
+// and unprotect each other's, that a failed tag wipes the output on every backend, and that the
+// libgcrypt and Nettle verdicts are each made once however many threads ask.
 //
 // The same program runs in several ctest modes (GALOIS_TEST_BACKEND_MODE, tests/CMakeLists.txt):
 // "" (libgcrypt usable when built), "kat-fail" (a corrupted known-answer test is installed
 // first, so libgcrypt must be refused and DEFAULT fall back to OpenSSL), "fips" (libgcrypt forced
 // into FIPS mode by its LIBGCRYPT_FORCE_FIPS_MODE variable: refused likewise) and "app-init"
-// (the program initialises libgcrypt itself first, as a host application would).
+// (the program initialises libgcrypt itself first, as a host application would); and, in a build
+// with Nettle, "nettle-kat-fail" (a corrupted HMAC-SHA1 known-answer test is installed first, so
+// Nettle must be refused and DEFAULT fall back to OpenSSL for the HMAC-SHA1 suites).
 #include <pthread.h>
 
 #include "crypto/internal.h"
@@ -44,6 +47,21 @@ static bool gcry_expected(const char **why)
     return true;
 }
 
+// nettle_expected is gcry_expected for Nettle.
+static bool nettle_expected(const char **why)
+{
+    if (!GALOIS_TEST_HAVE_NETTLE) {
+        *why = "not built";
+        return false;
+    }
+    if (mode_is("nettle-kat-fail")) {
+        *why = "failed the known-answer test corrupted RFC 2202 case 1 (wrong MAC)";
+        return false;
+    }
+    *why = "HMAC-SHA1 known-answer tests passed";
+    return true;
+}
+
 static void expect_contains(const char *text, const char *part, const char *what)
 {
     if (strstr(text, part) == NULL) {
@@ -56,18 +74,26 @@ static void test_status(void **state)
     (void)state;
     const char *gcry_why = NULL;
     bool gcry = gcry_expected(&gcry_why);
-    char why[512];
+    const char *nettle_why = NULL;
+    bool nettle = nettle_expected(&nettle_why);
+    char why[1024];
     assert_int_equal(galois_srtp_backend_status(GALOIS_SRTP_BACKEND_OPENSSL, why, sizeof(why)),
                      GALOIS_ERR_OK);
     expect_contains(why, "OpenSSL 3", "OPENSSL");
     expect_err(galois_srtp_backend_status(GALOIS_SRTP_BACKEND_LIBGCRYPT, why, sizeof(why)),
                gcry ? GALOIS_ERR_OK : GALOIS_ERR_UNSUPPORTED, "LIBGCRYPT status");
     expect_contains(why, gcry_why, "LIBGCRYPT");
+    expect_err(galois_srtp_backend_status(GALOIS_SRTP_BACKEND_NETTLE, why, sizeof(why)),
+               nettle ? GALOIS_ERR_OK : GALOIS_ERR_UNSUPPORTED, "NETTLE status");
+    expect_contains(why, nettle_why, "NETTLE");
     assert_int_equal(galois_srtp_backend_status(GALOIS_SRTP_BACKEND_DEFAULT, why, sizeof(why)),
                      GALOIS_ERR_OK);
-    expect_contains(why, gcry ? "AES-GCM suites on libgcrypt" : "every suite on OpenSSL",
+    expect_contains(why, gcry ? "AES-GCM suites on libgcrypt" : "libgcrypt not used", "DEFAULT");
+    expect_contains(why, nettle ? "HMAC-SHA1 on Nettle" : "Nettle not used", "DEFAULT");
+    expect_contains(why, gcry || nettle ? "the rest on OpenSSL" : "every suite on OpenSSL",
                     "DEFAULT");
     expect_contains(why, gcry_why, "DEFAULT");
+    expect_contains(why, nettle_why, "DEFAULT");
     // Unknown values; no buffer; a short buffer is cut and terminated.
     assert_int_equal(galois_srtp_backend_status((enum galois_srtp_backend)7, why, sizeof(why)),
                      GALOIS_ERR_INVALID);
@@ -85,6 +111,8 @@ static void test_selection(void **state)
     (void)state;
     const char *gcry_why = NULL;
     bool gcry = gcry_expected(&gcry_why);
+    const char *nettle_why = NULL;
+    bool nettle = nettle_expected(&nettle_why);
     struct galois_srtp_master_key key;
     make_key(&key, 1);
     for (size_t i = 0; i < NUM_SUITES; i++) {
@@ -96,12 +124,17 @@ static void test_selection(void **state)
             enum galois_srtp_backend used;
         } cases[] = {
             {GALOIS_SRTP_BACKEND_DEFAULT, GALOIS_ERR_OK,
-             row->aead && gcry ? GALOIS_SRTP_BACKEND_LIBGCRYPT : GALOIS_SRTP_BACKEND_OPENSSL},
+             row->aead && gcry      ? GALOIS_SRTP_BACKEND_LIBGCRYPT
+             : !row->aead && nettle ? GALOIS_SRTP_BACKEND_NETTLE
+                                    : GALOIS_SRTP_BACKEND_OPENSSL},
             {GALOIS_SRTP_BACKEND_OPENSSL, GALOIS_ERR_OK, GALOIS_SRTP_BACKEND_OPENSSL},
             {GALOIS_SRTP_BACKEND_LIBGCRYPT,
              row->aead && gcry ? GALOIS_ERR_OK : GALOIS_ERR_UNSUPPORTED,
              GALOIS_SRTP_BACKEND_LIBGCRYPT},
-            {(enum galois_srtp_backend)3, GALOIS_ERR_INVALID, GALOIS_SRTP_BACKEND_DEFAULT},
+            {GALOIS_SRTP_BACKEND_NETTLE,
+             !row->aead && nettle ? GALOIS_ERR_OK : GALOIS_ERR_UNSUPPORTED,
+             GALOIS_SRTP_BACKEND_NETTLE},
+            {(enum galois_srtp_backend)4, GALOIS_ERR_INVALID, GALOIS_SRTP_BACKEND_DEFAULT},
         };
         for (size_t c = 0; c < GALOIS_ARRAY_LEN(cases); c++) {
             for (int dir = GALOIS_SRTP_SEND; dir <= GALOIS_SRTP_RECEIVE; dir++) {
@@ -169,8 +202,8 @@ static struct galois_srtp *agree_session(enum galois_srtp_suite suite,
     return session_new(&p, dir);
 }
 
-// agree_one protects `plain` with four senders (OpenSSL and libgcrypt, each in place and into
-// a separate buffer), checks the four packets are the same bytes, then has each backend's
+// agree_one protects `plain` with four senders (OpenSSL and the other backend, each in place and
+// into a separate buffer), checks the four packets are the same bytes, then has each backend's
 // receiver unprotect the other's packet, in place on even packets and separately on odd ones.
 static void agree_one(struct galois_srtp *tx[4], struct galois_srtp *rx[2], bool rtcp,
                       const uint8_t *plain, size_t plain_len, size_t n, const char *what)
@@ -187,7 +220,7 @@ static void agree_one(struct galois_srtp *tx[4], struct galois_srtp *rx[2], bool
         vf_expect_bytes(what, pkt[t], len[t], pkt[0], len[0]);
     }
     for (size_t r = 0; r < 2; r++) {
-        const uint8_t *theirs = pkt[r == 0 ? 2 : 0];  // libgcrypt's for OpenSSL, and back
+        const uint8_t *theirs = pkt[r == 0 ? 2 : 0];  // the other's for OpenSSL, and back
         uint8_t out[PKT_MAX];
         size_t out_len = 0;
         if (n % 2 == 0) {
@@ -202,10 +235,11 @@ static void agree_one(struct galois_srtp *tx[4], struct galois_srtp *rx[2], bool
     }
 }
 
-static void agree_suite(const struct suite_row *row, int hdr, struct test_rng *rng)
+// agree_suite runs agree_one on random packets of `row` between OpenSSL and `other`.
+static void agree_suite(const struct suite_row *row, enum galois_srtp_backend other, int hdr,
+                        struct test_rng *rng)
 {
-    static const enum galois_srtp_backend order[2] = {GALOIS_SRTP_BACKEND_OPENSSL,
-                                                      GALOIS_SRTP_BACKEND_LIBGCRYPT};
+    const enum galois_srtp_backend order[2] = {GALOIS_SRTP_BACKEND_OPENSSL, other};
     struct galois_srtp_master_key key;
     make_key(&key, (uint8_t)((unsigned)row->suite + 16u * (unsigned)hdr));
     struct galois_srtp *tx[4];
@@ -244,20 +278,30 @@ static void test_backends_agree(void **state)
 {
     (void)state;
     const char *why = NULL;
-    if (!gcry_expected(&why)) {
+    bool gcry = gcry_expected(&why);
+    bool nettle = nettle_expected(&why);
+    if (!gcry && !nettle) {
         skip();
     }
     struct test_rng rng = {0x61677265650a};
-    size_t suites = 0;
+    size_t aead = 0;
+    size_t hmac = 0;
     for (size_t i = 0; i < NUM_SUITES; i++) {
-        if (suite_rows[i].aead) {
-            for (int hdr = 0; hdr < NUM_HDR; hdr++) {
-                agree_suite(&suite_rows[i], hdr, &rng);
-            }
-            suites++;
+        const struct suite_row *row = &suite_rows[i];
+        if (row->aead ? !gcry : !nettle) {
+            continue;
         }
+        for (int hdr = 0; hdr < NUM_HDR; hdr++) {
+            if (row->null_cipher && hdr == HDR_CRYPTEX) {
+                continue;  // cryptex means encryption: refused with the NULL cipher (RFC 9335 §6)
+            }
+            agree_suite(row, row->aead ? GALOIS_SRTP_BACKEND_LIBGCRYPT : GALOIS_SRTP_BACKEND_NETTLE,
+                        hdr, &rng);
+        }
+        *(row->aead ? &aead : &hmac) += 1;
     }
-    assert_int_equal(suites, 4);  // 128 and 256, 16- and 8-byte tags
+    assert_int_equal(aead, gcry ? 4 : 0);    // 128 and 256, 16- and 8-byte tags
+    assert_int_equal(hmac, nettle ? 8 : 0);  // AES-CM 128/192/256 and NULL, 80- and 32-bit tags
 }
 
 // ---- a failed tag wipes the output, on every backend -----------------------------------------
@@ -312,13 +356,16 @@ static void test_tag_failure_wipes(void **state)
     (void)state;
     const char *why = NULL;
     bool gcry = gcry_expected(&why);
+    bool nettle = nettle_expected(&why);
     for (size_t i = 0; i < NUM_SUITES; i++) {
-        if (suite_rows[i].aead) {
-            tag_failure_on(&suite_rows[i], GALOIS_SRTP_BACKEND_OPENSSL);
-            tag_failure_on(&suite_rows[i], GALOIS_SRTP_BACKEND_DEFAULT);
-            if (gcry) {
-                tag_failure_on(&suite_rows[i], GALOIS_SRTP_BACKEND_LIBGCRYPT);
-            }
+        const struct suite_row *row = &suite_rows[i];
+        tag_failure_on(row, GALOIS_SRTP_BACKEND_OPENSSL);
+        tag_failure_on(row, GALOIS_SRTP_BACKEND_DEFAULT);
+        if (row->aead && gcry) {
+            tag_failure_on(row, GALOIS_SRTP_BACKEND_LIBGCRYPT);
+        }
+        if (!row->aead && nettle) {
+            tag_failure_on(row, GALOIS_SRTP_BACKEND_NETTLE);
         }
     }
 }
@@ -331,6 +378,8 @@ struct ask {
     pthread_barrier_t *start;
     galois_err err;
     char why[256];
+    galois_err nettle_err;
+    char nettle_why[256];
 };
 
 static void *ask_status(void *arg)
@@ -338,6 +387,8 @@ static void *ask_status(void *arg)
     struct ask *a = arg;
     pthread_barrier_wait(a->start);
     a->err = galois_srtp_backend_status(GALOIS_SRTP_BACKEND_LIBGCRYPT, a->why, sizeof(a->why));
+    a->nettle_err = galois_srtp_backend_status(GALOIS_SRTP_BACKEND_NETTLE, a->nettle_why,
+                                               sizeof(a->nettle_why));
     return NULL;
 }
 
@@ -361,8 +412,11 @@ static void test_once_across_threads(void **state)
     for (size_t i = 1; i < NUM_THREADS; i++) {
         assert_int_equal(asks[i].err, asks[0].err);
         assert_string_equal(asks[i].why, asks[0].why);
+        assert_int_equal(asks[i].nettle_err, asks[0].nettle_err);
+        assert_string_equal(asks[i].nettle_why, asks[0].nettle_why);
     }
     assert_int_equal(galois_crypto_backend_kat_runs(), 1);
+    assert_int_equal(galois_crypto_backend_hmac_kat_runs(), 1);
 #if GALOIS_TEST_HAVE_LIBGCRYPT
     // libgcrypt is initialised now: by galois when the application had not, or by it.
     assert_true(gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P) != 0);
@@ -380,12 +434,25 @@ static const struct galois_gcm_kat corrupted_kat = {
     .tag = "899d7f27beb16a9152cf765ee4390ccf",
 };
 
+// An HMAC-SHA1 known-answer test that cannot pass: RFC 2202 case 1 with the last MAC byte
+// changed.
+static const struct galois_hmac_kat corrupted_hmac_kat = {
+    .name = "corrupted RFC 2202 case 1",
+    .key = "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b",
+    .data = "4869205468657265",
+    .mac = "b617318655057264e28bc0b6fb378c8ef146be01",
+    .split = 4,
+};
+
 int main(void)
 {
     const char *mode = getenv("GALOIS_TEST_BACKEND_MODE");
     g_mode = mode != NULL ? mode : "";
     if (mode_is("kat-fail")) {
         galois_crypto_backend_set_kats(&corrupted_kat, 1);
+    }
+    if (mode_is("nettle-kat-fail")) {
+        galois_crypto_backend_set_hmac_kats(&corrupted_hmac_kat, 1);
     }
 #if GALOIS_TEST_HAVE_LIBGCRYPT
     if (mode_is("app-init")) {
