@@ -30,8 +30,10 @@ install(FILES ${PROJECT_BINARY_DIR}/galoisConfig.cmake
 
 # pkg-config: galois.pc is written at install time, so its prefix is the one installed to,
 # also when `cmake --install --prefix DIR` overrides the configured CMAKE_INSTALL_PREFIX.
-# libcrypto (and libgcrypt and Nettle, when built with them) come in through Requires.private.
-set(GALOIS_PC_REQUIRES_PRIVATE "libcrypto >= 3.0.0")
+# libssl and libcrypto (and libgcrypt and Nettle, when built with them) come in through
+# Requires.private; libosip2 and libsndfile through Libs.private (Debian ships no static
+# libsndfile, and sndfile.pc's private list names codec libraries a user may not have).
+set(GALOIS_PC_REQUIRES_PRIVATE "libssl >= 3.0.0, libcrypto >= 3.0.0")
 if(GALOIS_HAVE_LIBGCRYPT)
   string(APPEND GALOIS_PC_REQUIRES_PRIVATE ", libgcrypt >= 1.8")
 endif()
