@@ -27,7 +27,7 @@ static void put_mki(uint8_t *out, size_t len, uint64_t v)
 {
     for (size_t i = 0; i < len; i++) {
         size_t shift = 8 * (len - 1 - i);
-        out[i] = shift < 64 ? (uint8_t)(v >> shift) : 0;
+        out[i] = (uint8_t)(shift < 64 ? (v >> shift) & 0xff : 0);
     }
 }
 
