@@ -121,8 +121,9 @@ enum galois_srtp_cryptex {
 enum galois_srtp_backend {
     // libgcrypt for the AES-GCM suites and Nettle for the HMAC-SHA1 of the AES-CM and NULL suites,
     // each when galois was built with it and it passed its checks in this process
-    // (galois_srtp_backend_status); OpenSSL for everything else. Falls back to OpenSSL silently;
-    // the reason is in galois_srtp_backend_status.
+    // (galois_srtp_backend_status), and Nettle only where its SHA-1 runs on SHA-NI (x86-64);
+    // OpenSSL for everything else. Falls back to OpenSSL silently; the reason is in
+    // galois_srtp_backend_status.
     GALOIS_SRTP_BACKEND_DEFAULT = 0,
     GALOIS_SRTP_BACKEND_OPENSSL,  // OpenSSL EVP for every suite
     // libgcrypt, or GALOIS_ERR_UNSUPPORTED from galois_srtp_new: when galois was built without

@@ -16,7 +16,8 @@ enum {
 
 // galois_crypto_backend names the library that does an object's per-packet work. OpenSSL does
 // everything; libgcrypt, where galois was built with it, does AES-GCM; Nettle, where galois was
-// built with it, does HMAC-SHA1 (AES-CM beside it stays on OpenSSL).
+// built with it, does HMAC-SHA1 (AES-CM beside it stays on OpenSSL). Which one a DEFAULT session
+// gets is decided in src/srtp/backend.c (for HMAC-SHA1 also on galois_crypto_sha_ni).
 enum galois_crypto_backend {
     GALOIS_CRYPTO_OPENSSL = 0,
     GALOIS_CRYPTO_LIBGCRYPT,
@@ -58,6 +59,26 @@ struct galois_hmac_kat {
 // the HMAC-SHA1 tests the first galois_crypto_backend_ready(NETTLE) runs.
 void galois_crypto_backend_set_hmac_kats(const struct galois_hmac_kat *kats, size_t num_kats);
 unsigned galois_crypto_backend_hmac_kat_runs(void);
+
+// galois_crypto_sha_ni tells whether Nettle's SHA-1 runs on SHA-NI in this process, the
+// condition for the DEFAULT backend to use Nettle for HMAC-SHA1 (cpu.c says why: without it
+// Nettle is slower than OpenSSL). True on x86-64 when CPUID leaf 7 reports the SHA extensions
+// (EBX bit 29) and NETTLE_FAT_OVERRIDE, if set, lists sha_ni; false on other CPUs. Writes the
+// reason ("this CPU has SHA-NI", "this CPU has no SHA-NI", ...), NUL-terminated, to `why`
+// (`why_len` bytes; `why` may be NULL with 0). The CPU is asked once per process
+// (pthread_once); it does not touch Nettle.
+bool galois_crypto_sha_ni(char *why, size_t why_len);
+
+// galois_crypto_sha_ni_from is the rule galois_crypto_sha_ni applies on x86-64, given the CPU's
+// answer and NETTLE_FAT_OVERRIDE's value (NULL when unset): `cpu_has_sha` and, with an override,
+// "sha_ni" as one of its comma-separated items. Pure; for tests.
+bool galois_crypto_sha_ni_from(bool cpu_has_sha, const char *nettle_override, char *why,
+                               size_t why_len);
+
+// galois_crypto_set_sha_ni makes galois_crypto_sha_ni answer `answer` (0: absent, 1: present)
+// instead of asking the CPU, or ask it again (-1), so a test can see both selections in one
+// process. Only from tests, while no other thread uses galois.
+void galois_crypto_set_sha_ni(int answer);
 
 // galois_aes_ctr: AES-128/192/256 in counter mode (RFC 3711 §4.1.1) under a fixed key.
 struct galois_aes_ctr;

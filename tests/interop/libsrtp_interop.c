@@ -25,7 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "srtp/internal.h"  // galois_srtp_set_session_keys, for libsrtp's AES-192 keys
+#include "crypto/internal.h"  // galois_crypto_sha_ni: whether DEFAULT puts HMAC-SHA1 on Nettle
+#include "srtp/internal.h"    // galois_srtp_set_session_keys, for libsrtp's AES-192 keys
 
 enum {
     NUM_PACKETS = 4000,  // RTP packets per suite and MKI setting
@@ -263,7 +264,7 @@ static int ext_ids[] = {1, 2, 3, 4, 5, 6, 7};  // libsrtp's policy takes an int 
 static bool g_ext_mode;
 static enum galois_srtp_backend g_backend;  // GALOIS_INTEROP_BACKEND
 static bool g_gcry_usable;                  // libgcrypt serves AES-GCM in this process
-static bool g_nettle_usable;                // Nettle serves HMAC-SHA1 in this process
+static bool g_nettle_usable;                // Nettle serves DEFAULT's HMAC-SHA1 in this process
 
 // expected_backend is the backend a galois session of `suite` must be on.
 static enum galois_srtp_backend expected_backend(enum galois_srtp_suite suite)
@@ -649,8 +650,10 @@ int main(void)
     }
     g_gcry_usable =
         galois_srtp_backend_status(GALOIS_SRTP_BACKEND_LIBGCRYPT, NULL, 0) == GALOIS_ERR_OK;
+    // DEFAULT puts HMAC-SHA1 on Nettle only where its SHA-1 runs on SHA-NI (src/crypto/cpu.c).
     g_nettle_usable =
-        galois_srtp_backend_status(GALOIS_SRTP_BACKEND_NETTLE, NULL, 0) == GALOIS_ERR_OK;
+        galois_srtp_backend_status(GALOIS_SRTP_BACKEND_NETTLE, NULL, 0) == GALOIS_ERR_OK &&
+        galois_crypto_sha_ni(NULL, 0);
     if (galois_srtp_backend_status(g_backend, why, sizeof(why)) != GALOIS_ERR_OK) {
         printf("galois backend unusable: %s\n0 passed, 1 failed\n", why);
         return 1;

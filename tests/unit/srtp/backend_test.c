@@ -3,7 +3,10 @@
 // packets of every AES-GCM suite, and OpenSSL and Nettle those of every HMAC-SHA1 suite, into
 // the same bytes (in place and separately, SRTP and SRTCP, plain, cryptex and RFC 6904 headers)
 // and unprotect each other's, that a failed tag wipes the output on every backend, and that the
-// libgcrypt and Nettle verdicts are each made once however many threads ask.
+// libgcrypt and Nettle verdicts are each made once however many threads ask. DEFAULT puts
+// HMAC-SHA1 on Nettle only where Nettle's SHA-1 runs on SHA-NI (src/crypto/cpu.c): the status
+// and selection tests run with that answer forced both ways (galois_crypto_set_sha_ni) and as
+// the CPU gives it.
 //
 // The same program runs in several ctest modes (GALOIS_TEST_BACKEND_MODE, tests/CMakeLists.txt):
 // "" (libgcrypt usable when built), "kat-fail" (a corrupted known-answer test is installed
@@ -69,9 +72,10 @@ static void expect_contains(const char *text, const char *part, const char *what
     }
 }
 
-static void test_status(void **state)
+// status_with checks every status line with galois_crypto_sha_ni answering `sha_ni`, whose
+// reason is `sha_ni_why`.
+static void status_with(bool sha_ni, const char *sha_ni_why)
 {
-    (void)state;
     const char *gcry_why = NULL;
     bool gcry = gcry_expected(&gcry_why);
     const char *nettle_why = NULL;
@@ -89,11 +93,29 @@ static void test_status(void **state)
     assert_int_equal(galois_srtp_backend_status(GALOIS_SRTP_BACKEND_DEFAULT, why, sizeof(why)),
                      GALOIS_ERR_OK);
     expect_contains(why, gcry ? "AES-GCM suites on libgcrypt" : "libgcrypt not used", "DEFAULT");
-    expect_contains(why, nettle ? "HMAC-SHA1 on Nettle" : "Nettle not used", "DEFAULT");
-    expect_contains(why, gcry || nettle ? "the rest on OpenSSL" : "every suite on OpenSSL",
+    bool nettle_used = nettle && sha_ni;
+    expect_contains(why,
+                    nettle_used ? "HMAC-SHA1 on Nettle"
+                    : nettle    ? "Nettle not used by default: "
+                                : "Nettle not used: ",
+                    "DEFAULT");
+    if (nettle_used && strstr(why, "Nettle not used") != NULL) {
+        fail_msg("DEFAULT: \"%s\" says Nettle is used and not used", why);
+    }
+    if (!nettle_used && strstr(why, "HMAC-SHA1 on Nettle") != NULL) {
+        fail_msg("DEFAULT: \"%s\" says HMAC-SHA1 is on Nettle without SHA-NI", why);
+    }
+    if (nettle) {
+        // Used or not, the line says why, by the CPU's answer.
+        expect_contains(why, sha_ni_why, "DEFAULT");
+    }
+    expect_contains(why, gcry || nettle_used ? "the rest on OpenSSL" : "every suite on OpenSSL",
                     "DEFAULT");
     expect_contains(why, gcry_why, "DEFAULT");
     expect_contains(why, nettle_why, "DEFAULT");
+    // The NETTLE value itself does not depend on the CPU: only DEFAULT's choice does.
+    expect_err(galois_srtp_backend_status(GALOIS_SRTP_BACKEND_NETTLE, why, sizeof(why)),
+               nettle ? GALOIS_ERR_OK : GALOIS_ERR_UNSUPPORTED, "NETTLE status, SHA-NI %d", sha_ni);
     // Unknown values; no buffer; a short buffer is cut and terminated.
     assert_int_equal(galois_srtp_backend_status((enum galois_srtp_backend)7, why, sizeof(why)),
                      GALOIS_ERR_INVALID);
@@ -105,10 +127,23 @@ static void test_status(void **state)
     assert_string_equal(why, "Open");
 }
 
-// Every suite and every request: which backend the session gets, or what galois_srtp_new says.
-static void test_selection(void **state)
+static void test_status(void **state)
 {
     (void)state;
+    char real_why[160];
+    bool real = galois_crypto_sha_ni(real_why, sizeof(real_why));
+    galois_crypto_set_sha_ni(1);
+    status_with(true, "SHA-NI present (set by a test)");
+    galois_crypto_set_sha_ni(0);
+    status_with(false, "SHA-NI absent (set by a test)");
+    galois_crypto_set_sha_ni(-1);
+    status_with(real, real_why);
+}
+
+// Every suite and every request: which backend the session gets, or what galois_srtp_new says,
+// with galois_crypto_sha_ni answering `sha_ni`.
+static void selection_with(bool sha_ni)
+{
     const char *gcry_why = NULL;
     bool gcry = gcry_expected(&gcry_why);
     const char *nettle_why = NULL;
@@ -124,9 +159,9 @@ static void test_selection(void **state)
             enum galois_srtp_backend used;
         } cases[] = {
             {GALOIS_SRTP_BACKEND_DEFAULT, GALOIS_ERR_OK,
-             row->aead && gcry      ? GALOIS_SRTP_BACKEND_LIBGCRYPT
-             : !row->aead && nettle ? GALOIS_SRTP_BACKEND_NETTLE
-                                    : GALOIS_SRTP_BACKEND_OPENSSL},
+             row->aead && gcry                ? GALOIS_SRTP_BACKEND_LIBGCRYPT
+             : !row->aead && nettle && sha_ni ? GALOIS_SRTP_BACKEND_NETTLE
+                                              : GALOIS_SRTP_BACKEND_OPENSSL},
             {GALOIS_SRTP_BACKEND_OPENSSL, GALOIS_ERR_OK, GALOIS_SRTP_BACKEND_OPENSSL},
             {GALOIS_SRTP_BACKEND_LIBGCRYPT,
              row->aead && gcry ? GALOIS_ERR_OK : GALOIS_ERR_UNSUPPORTED,
@@ -141,21 +176,70 @@ static void test_selection(void **state)
                 p.backend = cases[c].asked;
                 p.direction = (enum galois_srtp_direction)dir;
                 struct galois_srtp *s = (struct galois_srtp *)(uintptr_t)1;
-                expect_err(galois_srtp_new(&s, &p), cases[c].err, "%s, backend %d, direction %d",
-                           suite_label(row), (int)cases[c].asked, dir);
+                expect_err(galois_srtp_new(&s, &p), cases[c].err,
+                           "%s, backend %d, direction %d, SHA-NI %d", suite_label(row),
+                           (int)cases[c].asked, dir, sha_ni);
                 if (cases[c].err != GALOIS_ERR_OK) {
                     assert_null(s);
                     continue;
                 }
                 if (galois_srtp_backend_used(s) != cases[c].used) {
-                    fail_msg("%s, backend %d: used %d, expected %d", suite_label(row),
-                             (int)cases[c].asked, (int)galois_srtp_backend_used(s),
+                    fail_msg("%s, backend %d, SHA-NI %d: used %d, expected %d", suite_label(row),
+                             (int)cases[c].asked, sha_ni, (int)galois_srtp_backend_used(s),
                              (int)cases[c].used);
                 }
                 galois_srtp_free(s);
             }
         }
     }
+}
+
+static void test_selection(void **state)
+{
+    (void)state;
+    galois_crypto_set_sha_ni(1);
+    selection_with(true);
+    galois_crypto_set_sha_ni(0);
+    selection_with(false);
+    galois_crypto_set_sha_ni(-1);
+    selection_with(galois_crypto_sha_ni(NULL, 0));
+}
+
+// A DEFAULT session made without SHA-NI keeps OpenSSL for its life: the answer is read when the
+// session is made, not per packet. Its packets are the Nettle session's bytes, and each
+// unprotects the other's.
+static void test_no_sha_ni_session(void **state)
+{
+    (void)state;
+    const char *why = NULL;
+    if (!nettle_expected(&why)) {
+        skip();
+    }
+    struct galois_srtp_master_key key;
+    make_key(&key, 9);
+    struct galois_srtp_policy p = base_policy(GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80, &key, 1);
+    galois_crypto_set_sha_ni(0);
+    struct pair slow = pair_new(&p);
+    galois_crypto_set_sha_ni(1);
+    struct pair fast = pair_new(&p);
+    galois_crypto_set_sha_ni(-1);
+    assert_int_equal(galois_srtp_backend_used(slow.tx), GALOIS_SRTP_BACKEND_OPENSSL);
+    assert_int_equal(galois_srtp_backend_used(slow.rx), GALOIS_SRTP_BACKEND_OPENSSL);
+    assert_int_equal(galois_srtp_backend_used(fast.tx), GALOIS_SRTP_BACKEND_NETTLE);
+    assert_int_equal(galois_srtp_backend_used(fast.rx), GALOIS_SRTP_BACKEND_NETTLE);
+    struct test_rng rng = {0x5ba0};
+    for (uint16_t seq = 1; seq <= 20; seq++) {
+        uint8_t plain[PKT_MAX], a[PKT_MAX], b[PKT_MAX];
+        size_t plain_len = build_rtp_rng(plain, seq, 0x5eed0003, 160, &rng);
+        size_t a_len = protect_ok(slow.tx, false, a, plain, plain_len, "without SHA-NI");
+        size_t b_len = protect_ok(fast.tx, false, b, plain, plain_len, "with SHA-NI");
+        vf_expect_bytes("OpenSSL and Nettle packets", a, a_len, b, b_len);
+        unprotect_expect(slow.rx, false, b, b_len, plain, plain_len, "OpenSSL opens Nettle's");
+        unprotect_expect(fast.rx, false, a, a_len, plain, plain_len, "Nettle opens OpenSSL's");
+    }
+    assert_int_equal(galois_srtp_backend_used(slow.tx), GALOIS_SRTP_BACKEND_OPENSSL);
+    pair_free(&slow);
+    pair_free(&fast);
 }
 
 // ---- the two backends agree on whole packets --------------------------------------------------
@@ -464,8 +548,8 @@ int main(void)
     printf("backend_test mode \"%s\"\n", g_mode);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_once_across_threads), cmocka_unit_test(test_status),
-        cmocka_unit_test(test_selection),           cmocka_unit_test(test_backends_agree),
-        cmocka_unit_test(test_tag_failure_wipes),
+        cmocka_unit_test(test_selection),           cmocka_unit_test(test_no_sha_ni_session),
+        cmocka_unit_test(test_backends_agree),      cmocka_unit_test(test_tag_failure_wipes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
