@@ -12,10 +12,13 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+    {"call", galois_cmd_call, "place a SIP call over TLS with SRTP audio, and report it"},
+    {"answer", galois_cmd_answer, "answer SIP calls over TLS with SRTP audio, and report them"},
     {"pcap", galois_cmd_pcap, "decrypt or encrypt the RTP/RTCP in a capture file"},
     {"keygen", galois_cmd_keygen, "print a fresh SDES key for a crypto suite"},
     {"bench", galois_cmd_bench, "measure protect/unprotect against libsrtp and the OpenSSL floor"},
-    {"demo", galois_cmd_demo, "protect, unprotect, tamper and replay, explained"},
+    {"demo", galois_cmd_demo,
+     "a secure call between two endpoints on loopback (--packets: SRTP explained)"},
     {"sdp", galois_cmd_sdp, "SDES offer/answer under a policy (galois sdp offer|answer)"},
 };
 
