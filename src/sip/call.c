@@ -563,8 +563,8 @@ static void invite_2xx(struct galois_sip_call *c, osip_message_t *resp)
                                                      sizeof(reason), answer);
         int idx = first_audio(answer);
         if (err != GALOIS_ERR_OK) {
-            snprintf(why, sizeof(why), "SDP answer refused: %s%s%s", galois_err_str(err),
-                     reason[0] != '\0' ? ": " : "", reason);
+            galois_sip_msg_why(why, sizeof(why), "SDP answer refused: %s%s%s", galois_err_str(err),
+                               reason[0] != '\0' ? ": " : "", reason);
         } else if (idx < 0) {
             snprintf(why, sizeof(why), "the answer accepts no audio stream");
         } else {
@@ -666,7 +666,7 @@ static void on_invite_response(struct galois_sip_ua *ua, void *owner, osip_messa
     }
     char warn[GALOIS_SIP_MAX_REASON];
     warning_text(resp, warn, sizeof(warn));
-    snprintf(why, sizeof(why), "%d %s%s", status, reason, warn);
+    galois_sip_msg_why(why, sizeof(why), "%d %s%s", status, reason, warn);
     call_end(c, status, why, c->cancel_pending);
 }
 
@@ -842,9 +842,9 @@ static void incoming_invite(struct galois_sip_ua *ua, osip_message_t *req, struc
         }
         int idx = first_audio(c->offer);
         if (err != GALOIS_ERR_OK) {
-            snprintf(why, sizeof(why), "%s%s%s",
-                     err == GALOIS_ERR_POLICY ? "" : galois_err_str(err),
-                     err == GALOIS_ERR_POLICY || reason[0] == '\0' ? "" : ": ", reason);
+            galois_sip_msg_why(why, sizeof(why), "%s%s%s",
+                               err == GALOIS_ERR_POLICY ? "" : galois_err_str(err),
+                               err == GALOIS_ERR_POLICY || reason[0] == '\0' ? "" : ": ", reason);
         } else if (idx < 0) {
             snprintf(why, sizeof(why), "no audio stream in the offer");
             err = GALOIS_ERR_UNSUPPORTED;
