@@ -14,6 +14,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
     {"call", galois_cmd_call, "place a SIP call over TLS with SRTP audio, and report it"},
     {"answer", galois_cmd_answer, "answer SIP calls over TLS with SRTP audio, and report them"},
+    {"audit", galois_cmd_audit, "grade the TLS and SRTP of a SIP server, A+ to F, with reasons"},
     {"pcap", galois_cmd_pcap, "decrypt or encrypt the RTP/RTCP in a capture file"},
     {"keygen", galois_cmd_keygen, "print a fresh SDES key for a crypto suite"},
     {"bench", galois_cmd_bench, "measure protect/unprotect against libsrtp and the OpenSSL floor"},
