@@ -145,6 +145,8 @@ struct galois_sdes_policy {
     size_t num_suites;
     enum galois_sdes_pick pick;
     unsigned allow;                    // GALOIS_SDES_ALLOW_* bits
+    unsigned offer_params;             // GALOIS_SDES_ALLOW_* bits our offers write; each must
+                                       // also be in `allow` (probes, tests: docs/SDES.md)
     enum galois_sdes_feature cryptex;  // RFC 9335
     enum galois_sdes_feature hdrext;   // RFC 6904 encrypted header extensions
     uint64_t lifetime;                 // lifetime written with our keys; 0: none
@@ -160,7 +162,8 @@ GALOIS_API void galois_sdes_policy_default(struct galois_sdes_policy *out,
 //   MODE[:SUITE[:SUITE...]][,OPTION...]
 // MODE is mandatory, optional or forbidden (true and false are FreeSWITCH's synonyms of
 // mandatory and forbidden); SUITE is a name galois_sdes_suite_from_name knows; OPTION is
-// pick=ours|theirs, allow=PARAM[+PARAM...], cryptex=off|accept|offer|require,
+// pick=ours|theirs, allow=PARAM[+PARAM...], offer-params=PARAM[+PARAM...] (each also in
+// allow, which must come first), cryptex=off|accept|offer|require,
 // hdrext=off|accept|offer|require, lifetime=N|2^N, mki=LEN. GALOIS_ERR_PARSE, with
 // `*out_err_off` (may be NULL) at the offending byte, for anything else.
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_sdes_policy_parse(struct galois_sdes_policy *out,

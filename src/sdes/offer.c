@@ -33,12 +33,19 @@ static galois_err fresh_offer(struct sdes_media *st, const struct galois_sdes_po
     return GALOIS_ERR_OK;
 }
 
-static galois_err write_offer(struct galois_sdp *sdp, size_t i, const struct sdes_media *st)
+static galois_err write_offer(struct galois_sdp *sdp, size_t i, const struct sdes_media *st,
+                              const struct galois_sdes_policy *p)
 {
     struct galois_sdes_crypto c;
     galois_err err = GALOIS_ERR_OK;
     for (size_t j = 0; err == GALOIS_ERR_OK && j < st->num_offered; j++) {
         sdes_crypto_for(&c, st->offered[j].tag, st->offered[j].suite, &st->offered[j].key);
+        c.unencrypted_srtp = (p->offer_params & GALOIS_SDES_ALLOW_UNENCRYPTED_SRTP) != 0;
+        c.unencrypted_srtcp = (p->offer_params & GALOIS_SDES_ALLOW_UNENCRYPTED_SRTCP) != 0;
+        // Never with an AEAD suite, whose tag is its encryption (RFC 7714 §12).
+        const struct galois_srtp_suite_info *info = galois_srtp_suite_get_info(c.suite);
+        c.unauthenticated_srtp = (p->offer_params & GALOIS_SDES_ALLOW_UNAUTHENTICATED_SRTP) != 0 &&
+                                 info != NULL && !info->aead;
         err = sdes_add_crypto(sdp, i, &c);
         galois_sdes_crypto_cleanup(&c);
     }
@@ -70,7 +77,7 @@ static galois_err offer_media(struct galois_sdes_session *s, struct galois_sdp *
     if (rekey || st->num_offered != p->num_suites) {
         GALOIS_TRY(fresh_offer(st, p));
     }
-    GALOIS_TRY(write_offer(sdp, i, st));
+    GALOIS_TRY(write_offer(sdp, i, st, p));
     if (p->cryptex >= GALOIS_SDES_FEATURE_OFFER) {
         GALOIS_TRY(galois_sdp_media_add_attr(sdp, i, "cryptex", NULL));
         st->cryptex_offered = true;

@@ -170,6 +170,10 @@ static bool option(const struct galois_cur *name, const struct galois_cur *val,
     if (galois_cur_eq_nocase(name, "allow")) {
         return allow(val, &out->allow);
     }
+    if (galois_cur_eq_nocase(name, "offer-params")) {
+        // A weakening we write into our own offers must be one we accept in the answer.
+        return allow(val, &out->offer_params) && (out->offer_params & ~out->allow) == 0;
+    }
     if (galois_cur_eq_nocase(name, "lifetime")) {
         return lifetime(val, out);
     }
@@ -218,9 +222,9 @@ static void write_option(struct galois_buf *b, const char *name, const char *val
     galois_buf_puts(b, value);
 }
 
-static void write_allow(struct galois_buf *b, unsigned bits)
+static void write_allow(struct galois_buf *b, const char *option, unsigned bits)
 {
-    const char *sep = ",allow=";
+    const char *sep = option;
     for (size_t i = 0; i < GALOIS_ARRAY_LEN(allow_names); i++) {
         if ((bits & allow_names[i].bit) != 0) {
             galois_buf_puts(b, sep);
@@ -248,7 +252,8 @@ galois_err galois_sdes_policy_write(char *out, size_t *out_len, size_t max_out_l
         galois_buf_puts(&b, name == NULL ? "?" : name);
     }
     write_option(&b, "pick", policy->pick == GALOIS_SDES_PICK_THEIRS ? "theirs" : "ours");
-    write_allow(&b, policy->allow);
+    write_allow(&b, ",allow=", policy->allow);
+    write_allow(&b, ",offer-params=", policy->offer_params);
     write_option(&b, "cryptex", feature_names[policy->cryptex]);
     write_option(&b, "hdrext", feature_names[policy->hdrext]);
     if (policy->lifetime != 0) {

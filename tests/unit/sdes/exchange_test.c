@@ -333,6 +333,46 @@ static void test_rekey(void **state)
     done(&x);
 }
 
+// offer-params: the offer carries the named session parameters on every line where they mean
+// something (UNAUTHENTICATED_SRTP not on AEAD suites), an answerer that allows them echoes them,
+// both ends' key sets carry them and still work together; one that does not allow them refuses.
+static void test_offer_params(void **state)
+{
+    (void)state;
+    struct exchange x;
+    assert_int_equal(run(&x,
+                         "mandatory:AES_CM_128_HMAC_SHA1_80:AEAD_AES_128_GCM,"
+                         "allow=UNAUTHENTICATED_SRTP,offer-params=UNAUTHENTICATED_SRTP",
+                         "mandatory:AES_CM_128_HMAC_SHA1_80,allow=UNAUTHENTICATED_SRTP"),
+                     GALOIS_ERR_OK);
+    assert_non_null(strstr(util_crypto(x.offer, 0, 0), "AES_CM_128_HMAC_SHA1_80 inline:"));
+    assert_non_null(strstr(util_crypto(x.offer, 0, 0), " UNAUTHENTICATED_SRTP"));
+    assert_non_null(strstr(util_crypto(x.offer, 0, 1), "AEAD_AES_128_GCM inline:"));
+    assert_null(strstr(util_crypto(x.offer, 0, 1), "UNAUTHENTICATED_SRTP"));
+    assert_non_null(strstr(util_crypto(x.answer, 0, 0), " UNAUTHENTICATED_SRTP"));
+    const struct galois_sdes_media_result *r = &x.result->media[0];
+    assert_int_equal(r->state, GALOIS_SDES_SRTP);
+    assert_true(r->send.unauthenticated_srtp);
+    assert_true(r->receive.unauthenticated_srtp);
+    assert_true(x.a.result->media[0].send.unauthenticated_srtp);
+    util_check_pair(&r->send, &x.a.result->media[0].receive);
+    util_check_pair(&x.a.result->media[0].send, &r->receive);
+    done(&x);
+
+    // An answerer that does not allow it refuses the only line it could take.
+    make_offer(&x,
+               "mandatory:AES_CM_128_HMAC_SHA1_80,allow=UNAUTHENTICATED_SRTP,"
+               "offer-params=UNAUTHENTICATED_SRTP");
+    assert_int_equal(util_answer_run(&x.a, "mandatory:AES_CM_128_HMAC_SHA1_80", x.offer_text),
+                     GALOIS_ERR_POLICY);
+    done(&x);
+
+    // Without the option, nothing is written.
+    make_offer(&x, "mandatory:AES_CM_128_HMAC_SHA1_80,allow=UNAUTHENTICATED_SRTP");
+    assert_null(strstr(util_crypto(x.offer, 0, 0), "UNAUTHENTICATED_SRTP"));
+    done(&x);
+}
+
 // The key set maps to the engine's policy field by field.
 static void test_keyset_policy(void **state)
 {
@@ -393,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_bad_answers),
         cmocka_unit_test(test_rekey),
         cmocka_unit_test(test_keyset_policy),
+        cmocka_unit_test(test_offer_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

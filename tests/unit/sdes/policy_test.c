@@ -101,6 +101,23 @@ static void test_options(void **state)
     assert_int_equal(parse(&p, NULL, "mandatory:NULL_HMAC_SHA1_80,allow=UNAUTHENTICATED_SRTP"),
                      GALOIS_ERR_OK);
     expect_roundtrip(&p);
+    // offer-params: a subset of allow, which comes first.
+    assert_int_equal(parse(&p, NULL,
+                           "mandatory,allow=UNAUTHENTICATED_SRTP+UNENCRYPTED_SRTCP,"
+                           "offer-params=UNAUTHENTICATED_SRTP"),
+                     GALOIS_ERR_OK);
+    assert_int_equal(p.offer_params, GALOIS_SDES_ALLOW_UNAUTHENTICATED_SRTP);
+    expect_roundtrip(&p);
+    size_t off = 0;
+    assert_int_equal(parse(&p, &off, "mandatory,offer-params=UNAUTHENTICATED_SRTP"),
+                     GALOIS_ERR_PARSE);
+    assert_int_equal(off, strlen("mandatory,"));  // at the option
+    assert_int_equal(parse(&p, NULL,
+                           "mandatory,offer-params=UNAUTHENTICATED_SRTP,"
+                           "allow=UNAUTHENTICATED_SRTP"),
+                     GALOIS_ERR_PARSE);
+    assert_int_equal(parse(&p, NULL, "mandatory,allow=UNENCRYPTED_SRTP,offer-params=KDR"),
+                     GALOIS_ERR_PARSE);
 }
 
 static void test_refused(void **state)
