@@ -310,6 +310,22 @@ static void test_srtp_null_cipher_and_plain_answer(void **state)
     find_reason("answers an offer of AES_CM_128_HMAC_SHA1_80 with plain RTP");
 }
 
+// A server that answers offers with a suite it was not offered (baresip answers every suite
+// it does not run with its own AES_CM_128_HMAC_SHA1_80): one reason naming the offers.
+static void test_srtp_unoffered_answers(void **state)
+{
+    (void)state;
+    for (size_t i = 2; i < 6; i++) {
+        sip.probes[i].answer_unoffered = true;
+        sip.probes[i].status = 200;
+    }
+    audit_grade_compute(&tls, &sip, &grade);
+    expect_grade(AUDIT_GRADE_C);
+    find_reason(
+        "answers SRTP offers with a suite that was not offered: AES_CM_128_HMAC_SHA1_80, "
+        "AES_CM_128_HMAC_SHA1_32, NULL_HMAC_SHA1_80 and 1 more");
+}
+
 static void test_srtp_keys(void **state)
 {
     (void)state;
@@ -387,6 +403,7 @@ int main(void)
         cmocka_unit_test_setup(test_renegotiation_and_compression, setup_strong),
         cmocka_unit_test_setup(test_srtp_weak_suites, setup_strong),
         cmocka_unit_test_setup(test_srtp_null_cipher_and_plain_answer, setup_strong),
+        cmocka_unit_test_setup(test_srtp_unoffered_answers, setup_strong),
         cmocka_unit_test_setup(test_srtp_keys, setup_strong),
         cmocka_unit_test_setup(test_srtp_coverage, setup_strong),
         cmocka_unit_test(test_names),

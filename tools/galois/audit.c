@@ -194,10 +194,11 @@ static void text_sip(FILE *f, const struct audit_sip *s)
     }
     for (size_t i = 0; i < s->num_probes && i < AUDIT_MAX_PROBES; i++) {
         const struct audit_probe *p = &s->probes[i];
-        const char *verdict = !p->sent          ? "not sent"
-                              : p->answer_plain ? "ANSWERED PLAIN"
-                              : p->accepted     ? "ACCEPTED"
-                                                : "refused";
+        const char *verdict = !p->sent              ? "not sent"
+                              : p->answer_plain     ? "ANSWERED PLAIN"
+                              : p->accepted         ? "ACCEPTED"
+                              : p->answer_unoffered ? "BAD ANSWER"
+                                                    : "refused";
         // The agent's reasons for failures start with the status; for 2xx it is the phrase.
         char status[16] = "";
         if (p->status != 0 && strtol(p->reason, NULL, 10) != p->status) {
@@ -359,6 +360,7 @@ static void json_sip(FILE *f, const struct audit_sip *s)
         json_key_bool(f, "accepted", p->accepted);
         json_key_str(f, "answer_suite", p->answer_suite, true);
         json_key_bool(f, "answer_plain", p->answer_plain);
+        json_key_bool(f, "answer_unoffered", p->answer_unoffered);
         json_key_bool(f, "key_well_formed", p->key_well_formed);
         json_key_bool(f, "key_echoed", p->key_echoed);
         json_key_bool(f, "key_reused", p->key_reused);

@@ -120,6 +120,8 @@ struct audit_probe {
     bool accepted;                // 2xx with usable media of the offered kind
     char answer_suite[AUDIT_MAX_NAME];  // the suite in the answer ("" for plain / none)
     bool answer_plain;       // the answer was RTP/AVP (no crypto) although we offered SRTP
+    bool answer_unoffered;   // the answer's a=crypto names a tag or suite we did not offer
+                             // (RFC 4568 §5.1.2), or adds one to our plain offer
     bool key_well_formed;    // the answer's key parsed with the suite's length
     bool key_echoed;         // the answer's key is the one we offered (a known bug)
     bool key_reused;         // the same key came back in an earlier probe's answer
@@ -147,6 +149,12 @@ struct audit_sip {
 // but a failure does not stop the SIP probes (they note it). Returns 0, or 2 when not even OPTIONS
 // could be sent (out->error says why).
 int audit_sip_run(const struct audit_target *t, struct audit_sip *out);
+
+// audit_sip_parse_options fills the allow, supported and user_agent fields of `out` from the
+// header lines of the OPTIONS response `text` (`len` bytes, need not end in NUL; untrusted).
+// A header repeated, or written one value per line as libosip2 does, is joined with ", ";
+// Server stands in for a missing User-Agent; control bytes become '?'; values are cut to fit.
+void audit_sip_parse_options(struct audit_sip *out, const char *text, size_t len);
 
 // --- grade ---------------------------------------------------------------------------------
 

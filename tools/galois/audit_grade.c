@@ -305,6 +305,40 @@ static bool reached_agent(int status)
     return true;
 }
 
+static bool unoffered_srtp(const struct audit_probe *p)
+{
+    return p->sent && p->kind == AUDIT_OFFER_SRTP && p->answer_unoffered;
+}
+
+// grade_unoffered says, in one reason, which SRTP offers were answered with a suite or tag we
+// did not offer. The answer breaks offer/answer (RFC 4568 §5.1.2); such a peer has been seen
+// to send plain RTP after it.
+static void grade_unoffered(const struct audit_sip *s, struct audit_grade *g)
+{
+    char names[AUDIT_MAX_TEXT] = "";
+    size_t used = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < s->num_probes && i < AUDIT_MAX_PROBES; i++) {
+        if (!unoffered_srtp(&s->probes[i])) {
+            continue;
+        }
+        if (n < NAMES_LISTED && used < sizeof(names)) {
+            int w = snprintf(names + used, sizeof(names) - used, "%s%s", n == 0 ? "" : ", ",
+                             s->probes[i].label);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        n++;
+    }
+    if (n == 0) {
+        return;
+    }
+    if (n > NAMES_LISTED && used < sizeof(names)) {
+        snprintf(names + used, sizeof(names) - used, " and %zu more", n - NAMES_LISTED);
+    }
+    add(g, AUDIT_BAD, AUDIT_GRADE_C, "answers SRTP offers with a suite that was not offered: %s",
+        names);
+}
+
 static void grade_sip(const struct audit_sip *s, struct audit_grade *g)
 {
     if (s->error[0] != '\0' && s->num_probes == 0) {
@@ -317,7 +351,7 @@ static void grade_sip(const struct audit_sip *s, struct audit_grade *g)
     for (size_t i = 0; i < s->num_probes && i < AUDIT_MAX_PROBES; i++) {
         const struct audit_probe *p = &s->probes[i];
         grade_probe(p, g);
-        if (p->accepted || p->answer_plain || reached_agent(p->status)) {
+        if (p->accepted || p->answer_plain || p->answer_unoffered || reached_agent(p->status)) {
             any_answered = true;
         }
         if (p->accepted && p->kind == AUDIT_OFFER_SRTP && !p->answer_plain) {
@@ -327,6 +361,7 @@ static void grade_sip(const struct audit_sip *s, struct audit_grade *g)
             any_gcm = true;
         }
     }
+    grade_unoffered(s, g);
     if (!any_answered) {
         add(g, AUDIT_WARN, AUDIT_GRADE_B,
             "SRTP not assessed: no INVITE probe reached a user agent that answered the offer");

@@ -24,7 +24,6 @@
 enum {
     MAX_POLL = 16,
     MEDIA_PORT = 9,  // discard (RFC 863): we offer media but never send or take any
-    MAX_HEADER_NAME = 64,
     DEFAULT_OPTIONS_WAIT_MS = 5000,
 };
 
@@ -53,7 +52,9 @@ static const struct offer offers[] = {
     {AUDIT_OFFER_SRTP, "AEAD_AES_256_GCM_8", "", "mandatory:AEAD_AES_256_GCM_8"},
     {AUDIT_OFFER_SRTP, "AEAD_AES_128_GCM_8", "", "mandatory:AEAD_AES_128_GCM_8"},
     {AUDIT_OFFER_SRTP, "NULL_HMAC_SHA1_80", "", "mandatory:NULL_HMAC_SHA1_80"},
-    {AUDIT_OFFER_SRTP, "AES_CM_128_HMAC_SHA1_80", "UNAUTHENTICATED_SRTP", NULL},
+    {AUDIT_OFFER_SRTP, "AES_CM_128_HMAC_SHA1_80", "UNAUTHENTICATED_SRTP",
+     "mandatory:AES_CM_128_HMAC_SHA1_80,allow=UNAUTHENTICATED_SRTP,"
+     "offer-params=UNAUTHENTICATED_SRTP"},
     {AUDIT_OFFER_PLAIN, "", "", "forbidden"},
 };
 
@@ -98,102 +99,6 @@ __attribute__((format(printf, 3, 4))) static void put_text(char *dst, size_t max
     va_end(ap);
 }
 
-// --- OPTIONS response headers (untrusted text) ---------------------------------------------
-
-static bool name_is(const struct galois_rd *name, const char *want)
-{
-    size_t n = strlen(want);
-    if (name->len != n) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint8_t a = name->p[i];
-        uint8_t b = (uint8_t)want[i];
-        a = (uint8_t)(a >= 'A' && a <= 'Z' ? a + ('a' - 'A') : a);
-        b = (uint8_t)(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
-        if (a != b) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// append_value adds `value` to the list in `dst` (room `max`), ", " between values, with
-// control bytes replaced; what does not fit is cut.
-static void append_value(char *dst, size_t max, const struct galois_rd *value)
-{
-    size_t len = strnlen(dst, max);
-    if (value->len == 0 || len + 1 >= max) {
-        return;
-    }
-    if (len > 0) {
-        len += (size_t)snprintf(dst + len, max - len, ", ");
-        len = len < max ? len : max - 1;
-    }
-    for (size_t i = 0; i < value->len && len + 1 < max; i++) {
-        uint8_t ch = value->p[i];
-        dst[len++] = (char)(ch < 0x20 || ch == 0x7f ? '?' : ch);
-    }
-    dst[len] = '\0';
-}
-
-static void trim(struct galois_rd *v)
-{
-    uint8_t ch = 0;
-    while (galois_rd_peek_u8(v, 0, &ch) && (ch == ' ' || ch == '\t')) {
-        (void)galois_rd_skip(v, 1);
-    }
-    while (v->len > 0 &&
-           (v->p[v->len - 1] == ' ' || v->p[v->len - 1] == '\t' || v->p[v->len - 1] == '\r')) {
-        v->len--;
-    }
-}
-
-// header_line files one "Name: value" line under the field it belongs to.
-static void header_line(struct galois_rd line, char *server, size_t max_server,
-                        struct audit_sip *out)
-{
-    struct galois_rd name;
-    if (!galois_rd_until(&line, &name, ':', MAX_HEADER_NAME) || !galois_rd_lit(&line, ":")) {
-        return;
-    }
-    trim(&name);
-    trim(&line);
-    if (name_is(&name, "Allow")) {
-        append_value(out->allow, sizeof(out->allow), &line);
-    } else if (name_is(&name, "Supported") || name_is(&name, "k")) {
-        append_value(out->supported, sizeof(out->supported), &line);
-    } else if (name_is(&name, "User-Agent")) {
-        append_value(out->user_agent, sizeof(out->user_agent), &line);
-    } else if (name_is(&name, "Server")) {
-        append_value(server, max_server, &line);
-    }
-}
-
-// parse_options_headers reads the header lines of the response `text` (libosip2 writes a
-// repeated header, or one value per line, as separate lines: they are joined with ", ").
-static void parse_options_headers(struct audit_sip *out, const char *text)
-{
-    char server[AUDIT_MAX_TEXT] = "";
-    struct galois_rd r;
-    struct galois_rd line;
-    galois_rd_init(&r, text, strlen(text));
-    bool first = true;
-    while (r.len > 0 && !galois_rd_lit(&r, "\n") && !galois_rd_lit(&r, "\r\n")) {
-        if (!galois_rd_until(&r, &line, '\n', r.len)) {
-            break;
-        }
-        (void)galois_rd_lit(&r, "\n");
-        if (!first) {
-            header_line(line, server, sizeof(server), out);
-        }
-        first = false;  // the status line
-    }
-    if (out->user_agent[0] == '\0') {
-        copy_text(out->user_agent, sizeof(out->user_agent), server);
-    }
-}
-
 // --- the agent -----------------------------------------------------------------------------
 
 // real_response tells a final response of the server from a failure the agent reports with a
@@ -222,7 +127,7 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
             s->options_status = ev->status;
             copy_text(s->options_reason, sizeof(s->options_reason), ev->reason);
             if (ev->text != NULL && s->out != NULL) {
-                parse_options_headers(s->out, ev->text);
+                audit_sip_parse_options(s->out, ev->text, strlen(ev->text));
             }
             break;
         case GALOIS_SIP_EV_ESTABLISHED:
@@ -507,6 +412,12 @@ static void on_established(struct session *s, const struct galois_sip_event *ev)
         copy_text(p->answer_suite, sizeof(p->answer_suite), m.suite);
         judge_keys(p, &m);
         p->accepted = p->kind == AUDIT_OFFER_SRTP && p->key_well_formed;
+        // An answer that drops a weakening we offered took the suite, not the weakening.
+        if (strcmp(p->params, "UNAUTHENTICATED_SRTP") == 0 && !m.receive.unauthenticated_srtp) {
+            p->accepted = false;
+            put_text(p->reason, sizeof(p->reason), "%s, without UNAUTHENTICATED_SRTP in the answer",
+                     ev->reason);
+        }
     } else if (m.state == GALOIS_SDES_PLAIN) {
         p->answer_plain = p->kind == AUDIT_OFFER_SRTP;
         p->accepted = p->kind == AUDIT_OFFER_PLAIN;
@@ -535,6 +446,18 @@ static bool refused_as_plain(const struct audit_probe *p)
     return p->kind == AUDIT_OFFER_SRTP && p->status >= 200 && p->status < 300 &&
            (strstr(p->reason, "answered RTP/AVP without a=crypto") != NULL ||
             strstr(p->reason, "answered RTP/AVPF without a=crypto") != NULL);
+}
+
+// refused_as_unoffered tells whether the agent hung up on a 2xx because the answer's a=crypto
+// names a tag or a suite we did not offer (src/sdes/offer.c, check_answer), which RFC 4568
+// §5.1.2 forbids; for the plain offer, an answer that adds an a=crypto we never offered
+// (plain_answer). Both are worded by the SDES layer.
+static bool refused_as_unoffered(const struct audit_probe *p)
+{
+    return p->status >= 200 && p->status < 300 &&
+           (strstr(p->reason, "the answer's a=crypto changes the suite of its tag") != NULL ||
+            strstr(p->reason, "the answer's a=crypto tag was not offered") != NULL ||
+            strstr(p->reason, "the answer carries an a=crypto that was not offered") != NULL);
 }
 
 static void key_reuse(struct audit_sip *out, struct audit_probe *p)
@@ -587,6 +510,12 @@ static void invite(struct session *s, const char *uri, const char *local, unsign
     // was torn down when the agent saw the end and has no transaction (BYE, CANCEL) left.
     p->torn_down = call_over(s);
     p->answer_plain = p->answer_plain || refused_as_plain(p);
+    p->answer_unoffered = refused_as_unoffered(p);
+    if (p->answer_unoffered && p->kind == AUDIT_OFFER_PLAIN) {
+        // We sent no key, so whatever the answer's a=crypto says, the media can only be plain
+        // RTP: the server took the plain offer.
+        p->accepted = true;
+    }
     if (refused_as_malformed(p)) {
         p->accepted = true;  // key_well_formed stays false
         size_t len = strlen(p->reason);
