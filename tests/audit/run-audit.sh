@@ -435,7 +435,9 @@ sc_baresip() {
     --reason '^accepts plain RTP \(RTP/AVP without SRTP\)$' --reason-cap '^accepts plain RTP=C' \
     --srtp-accepted AES_CM_128_HMAC_SHA1_80 --srtp-accepted AES_CM_128_HMAC_SHA1_32 \
     --plain accepted --probes "$NUM_PROBES" --all-torn-down --keys-sound --cert-verified \
-    --no-reason 'SRTP not assessed'
+    --no-reason 'SRTP not assessed' \
+    --reason '^answers SRTP offers with a suite that was not offered: AES_256_CM_HMAC_SHA1_80, ' \
+    --reason-cap '^answers SRTP offers with a suite that was not offered=C'
   if kill -0 "$BPID" 2>/dev/null; then
     echo "    baresip bob is still running"
   else
