@@ -1,5 +1,6 @@
 // AES-GCM behind the seam: one reused context per key, on OpenSSL EVP or on libgcrypt
-// (libgcrypt.c), chosen when the object is made. The per-packet calls branch once on which.
+// (libgcrypt.c), chosen when the object is made. The per-packet calls branch once on which and
+// jump to that backend's function (same arguments, so no frame of their own).
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -59,7 +60,7 @@ galois_err galois_aes_gcm_new(struct galois_aes_gcm **out, enum galois_crypto_ba
     g->tag_len = tag_len;
     galois_err err = GALOIS_ERR_OK;
     if (backend == GALOIS_CRYPTO_LIBGCRYPT) {
-        err = galois_gcry_gcm_new(&g->gcry, key, key_len);
+        err = galois_gcry_gcm_new(&g->gcry, key, key_len, tag_len);
     } else {
         ERR_set_mark();
         g->ctx = new_evp(key, key_len);
@@ -109,13 +110,14 @@ static bool tag_param(EVP_CIPHER_CTX *ctx, uint8_t *tag, size_t tag_len, bool se
                : EVP_CIPHER_CTX_get_params(ctx, params) == 1;
 }
 
-galois_err galois_aes_gcm_seal(struct galois_aes_gcm *gcm, uint8_t *out, uint8_t *tag,
-                               const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
-                               const uint8_t *in, size_t len)
+// evp_seal and evp_open are the OpenSSL halves of galois_aes_gcm_seal and _open. They are kept
+// out of line so that the libgcrypt path does not pay for their frame and stack canary.
+__attribute__((noinline)) static galois_err evp_seal(struct galois_aes_gcm *gcm, uint8_t *out,
+                                                     uint8_t *tag,
+                                                     const uint8_t iv[GALOIS_GCM_IV_LEN],
+                                                     const struct galois_aad *aad,
+                                                     const uint8_t *in, size_t len)
 {
-    if (gcm->gcry != NULL) {
-        return galois_gcry_gcm_seal(gcm->gcry, out, tag, gcm->tag_len, iv, aad, in, len);
-    }
     EVP_CIPHER_CTX *ctx = gcm->ctx;
     int n = 0;
     if (len > INT32_MAX || EVP_EncryptInit_ex2(ctx, NULL, NULL, iv, NULL) != 1 ||
@@ -126,13 +128,12 @@ galois_err galois_aes_gcm_seal(struct galois_aes_gcm *gcm, uint8_t *out, uint8_t
     return GALOIS_ERR_OK;
 }
 
-galois_err galois_aes_gcm_open(struct galois_aes_gcm *gcm, uint8_t *out,
-                               const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
-                               const uint8_t *in, size_t len, const uint8_t *tag)
+__attribute__((noinline)) static galois_err evp_open(struct galois_aes_gcm *gcm, uint8_t *out,
+                                                     const uint8_t iv[GALOIS_GCM_IV_LEN],
+                                                     const struct galois_aad *aad,
+                                                     const uint8_t *in, size_t len,
+                                                     const uint8_t *tag)
 {
-    if (gcm->gcry != NULL) {
-        return galois_gcry_gcm_open(gcm->gcry, out, iv, aad, in, len, tag, gcm->tag_len);
-    }
     EVP_CIPHER_CTX *ctx = gcm->ctx;
     uint8_t tag_copy[16];
     memcpy(tag_copy, tag, gcm->tag_len);  // `tag` may sit in the buffer being decrypted into
@@ -149,4 +150,24 @@ galois_err galois_aes_gcm_open(struct galois_aes_gcm *gcm, uint8_t *out,
         return GALOIS_ERR_AUTH;
     }
     return GALOIS_ERR_OK;
+}
+
+galois_err galois_aes_gcm_seal(struct galois_aes_gcm *gcm, uint8_t *out, uint8_t *tag,
+                               const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
+                               const uint8_t *in, size_t len)
+{
+    if (gcm->gcry != NULL) {
+        return galois_gcry_gcm_seal(gcm->gcry, out, tag, iv, aad, in, len);
+    }
+    return evp_seal(gcm, out, tag, iv, aad, in, len);
+}
+
+galois_err galois_aes_gcm_open(struct galois_aes_gcm *gcm, uint8_t *out,
+                               const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
+                               const uint8_t *in, size_t len, const uint8_t *tag)
+{
+    if (gcm->gcry != NULL) {
+        return galois_gcry_gcm_open(gcm->gcry, out, iv, aad, in, len, tag);
+    }
+    return evp_open(gcm, out, iv, aad, in, len, tag);
 }

@@ -18,6 +18,7 @@ enum { FULL_TAG = 16 };
 
 struct galois_gcry_gcm {
     gcry_cipher_hd_t h;  // owned; gcry_cipher_close wipes the key schedule
+    size_t tag_len;      // 8..16
 };
 
 bool galois_gcry_init(char *why, size_t why_len)
@@ -47,17 +48,19 @@ bool galois_gcry_init(char *why, size_t why_len)
     return true;
 }
 
-galois_err galois_gcry_gcm_new(struct galois_gcry_gcm **out, const uint8_t *key, size_t key_len)
+galois_err galois_gcry_gcm_new(struct galois_gcry_gcm **out, const uint8_t *key, size_t key_len,
+                               size_t tag_len)
 {
     *out = NULL;
     int algo = key_len == 16 ? GCRY_CIPHER_AES128 : key_len == 32 ? GCRY_CIPHER_AES256 : 0;
-    if (algo == 0) {
+    if (algo == 0 || tag_len < 8 || tag_len > FULL_TAG) {
         return GALOIS_ERR_INVALID;
     }
     struct galois_gcry_gcm *g = calloc(1, sizeof(*g));
     if (g == NULL) {
         return GALOIS_ERR_NOMEM;
     }
+    g->tag_len = tag_len;
     if (gcry_cipher_open(&g->h, algo, GCRY_CIPHER_MODE_GCM, 0) != 0) {
         free(g);
         return GALOIS_ERR_CRYPTO;
@@ -97,36 +100,52 @@ static galois_err failed(gcry_cipher_hd_t h)
     return GALOIS_ERR_CRYPTO;
 }
 
-galois_err galois_gcry_gcm_seal(struct galois_gcry_gcm *g, uint8_t *out, uint8_t *tag,
-                                size_t tag_len, const uint8_t iv[GALOIS_GCM_IV_LEN],
-                                const struct galois_aad *aad, const uint8_t *in, size_t len)
+// copy_tag copies `len` (8..16) tag bytes; the SRTP suites' two lengths get fixed-size copies,
+// which the compiler turns into a move or two instead of a call to memcpy.
+static void copy_tag(uint8_t *dst, const uint8_t *src, size_t len)
 {
+    if (len == FULL_TAG) {
+        memcpy(dst, src, FULL_TAG);
+    } else if (len == 8) {
+        memcpy(dst, src, 8);
+    } else {
+        memcpy(dst, src, len);
+    }
+}
+
+galois_err galois_gcry_gcm_seal(struct galois_gcry_gcm *g, uint8_t *out, uint8_t *tag,
+                                const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
+                                const uint8_t *in, size_t len)
+{
+    gcry_cipher_hd_t h = g->h;
     uint8_t full[FULL_TAG];
     bool in_place = out == in;  // libgcrypt's in-place form is a NULL input
-    if (!start(g->h, iv, aad) ||
+    if (!start(h, iv, aad) ||
         (len > 0 &&
-         gcry_cipher_encrypt(g->h, out, len, in_place ? NULL : in, in_place ? 0 : len) != 0) ||
-        gcry_cipher_gettag(g->h, full, sizeof(full)) != 0) {
-        return failed(g->h);
+         gcry_cipher_encrypt(h, out, len, in_place ? NULL : in, in_place ? 0 : len) != 0) ||
+        gcry_cipher_gettag(h, full, sizeof(full)) != 0) {
+        return failed(h);
     }
-    memcpy(tag, full, tag_len);
+    copy_tag(tag, full, g->tag_len);
     return GALOIS_ERR_OK;
 }
 
 galois_err galois_gcry_gcm_open(struct galois_gcry_gcm *g, uint8_t *out,
                                 const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
-                                const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len)
+                                const uint8_t *in, size_t len, const uint8_t *tag)
 {
+    gcry_cipher_hd_t h = g->h;
+    size_t tag_len = g->tag_len;
     uint8_t want[FULL_TAG];
     uint8_t got[FULL_TAG];
-    memcpy(want, tag, tag_len);  // `tag` may sit in the buffer being decrypted into
+    copy_tag(want, tag, tag_len);  // `tag` may sit in the buffer being decrypted into
     bool in_place = out == in;
-    if (!start(g->h, iv, aad) ||
+    if (!start(h, iv, aad) ||
         (len > 0 &&
-         gcry_cipher_decrypt(g->h, out, len, in_place ? NULL : in, in_place ? 0 : len) != 0) ||
-        gcry_cipher_gettag(g->h, got, sizeof(got)) != 0) {
+         gcry_cipher_decrypt(h, out, len, in_place ? NULL : in, in_place ? 0 : len) != 0) ||
+        gcry_cipher_gettag(h, got, sizeof(got)) != 0) {
         galois_secure_zero(out, len);
-        return failed(g->h);
+        return failed(h);
     }
     // The whole tag is computed and its first tag_len bytes compared in constant time, so the
     // 8-byte suites need no length libgcrypt's checktag might refuse.

@@ -12,10 +12,12 @@ bool galois_gcry_init(char *why, size_t why_len)
     return false;
 }
 
-galois_err galois_gcry_gcm_new(struct galois_gcry_gcm **out, const uint8_t *key, size_t key_len)
+galois_err galois_gcry_gcm_new(struct galois_gcry_gcm **out, const uint8_t *key, size_t key_len,
+                               size_t tag_len)
 {
     (void)key;
     (void)key_len;
+    (void)tag_len;
     *out = NULL;
     return GALOIS_ERR_UNSUPPORTED;
 }
@@ -26,13 +28,12 @@ void galois_gcry_gcm_free(struct galois_gcry_gcm *g)
 }
 
 galois_err galois_gcry_gcm_seal(struct galois_gcry_gcm *g, uint8_t *out, uint8_t *tag,
-                                size_t tag_len, const uint8_t iv[GALOIS_GCM_IV_LEN],
-                                const struct galois_aad *aad, const uint8_t *in, size_t len)
+                                const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
+                                const uint8_t *in, size_t len)
 {
     (void)g;
     (void)out;
     (void)tag;
-    (void)tag_len;
     (void)iv;
     (void)aad;
     (void)in;
@@ -42,7 +43,7 @@ galois_err galois_gcry_gcm_seal(struct galois_gcry_gcm *g, uint8_t *out, uint8_t
 
 galois_err galois_gcry_gcm_open(struct galois_gcry_gcm *g, uint8_t *out,
                                 const uint8_t iv[GALOIS_GCM_IV_LEN], const struct galois_aad *aad,
-                                const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len)
+                                const uint8_t *in, size_t len, const uint8_t *tag)
 {
     (void)g;
     (void)out;
@@ -51,6 +52,5 @@ galois_err galois_gcry_gcm_open(struct galois_gcry_gcm *g, uint8_t *out,
     (void)in;
     (void)len;
     (void)tag;
-    (void)tag_len;
     return GALOIS_ERR_UNSUPPORTED;
 }

@@ -26,12 +26,9 @@ static galois_err rtcp_header(const uint8_t *p, size_t len, uint32_t *out_ssrc)
 static void rtcp_gcm_iv(uint8_t iv[GALOIS_GCM_IV_LEN], const uint8_t *salt, uint32_t ssrc,
                         uint32_t index)
 {
-    uint8_t block[GALOIS_GCM_IV_LEN] = {0};
-    galois_put_u32(block + 2, ssrc);
-    galois_put_u32(block + 8, index);
-    for (size_t i = 0; i < GALOIS_GCM_IV_LEN; i++) {
-        iv[i] = block[i] ^ salt[i];
-    }
+    galois_put_u32(iv, galois_get_u32(salt) ^ (ssrc >> 16));  // as gcm_iv: three words
+    galois_put_u32(iv + 4, galois_get_u32(salt + 4) ^ (ssrc << 16));
+    galois_put_u32(iv + 8, galois_get_u32(salt + 8) ^ index);
 }
 
 static bool encrypts(const struct galois_srtp *s)
@@ -97,7 +94,9 @@ galois_err galois_srtp_protect_rtcp(struct galois_srtp *srtp, uint8_t *out, size
         err = galois_aes_gcm_seal(ks->gcm, out + aad_len, tag, iv, &aad, out + aad_len,
                                   in_len - aad_len);
         memcpy(tag + info->rtcp_tag_len, eidx, sizeof(eidx));
-        memcpy(tag + info->rtcp_tag_len + sizeof(eidx), mki, mki_len);
+        if (mki_len > 0) {
+            memcpy(tag + info->rtcp_tag_len + sizeof(eidx), mki, mki_len);
+        }
     } else {
         // header | encrypted | E||index | MKI | tag; the tag covers all before the MKI.
         if (e) {

@@ -56,7 +56,9 @@ static galois_err seal(struct galois_srtp *s, const struct keyset *ks, uint8_t *
         struct galois_aad aad = {pkt, aad_len, NULL, 0};
         err = galois_aes_gcm_seal(ks->gcm, pkt + aad_len, trailer, iv, &aad, pkt + aad_len,
                                   len - aad_len);
-        memcpy(trailer + info->rtp_tag_len, s->masters[mki_key].mki, mki_len);
+        if (mki_len > 0) {
+            memcpy(trailer + info->rtp_tag_len, s->masters[mki_key].mki, mki_len);
+        }
     } else if (!info->null_cipher && !s->policy.unencrypted_srtp) {
         uint8_t iv[GALOIS_AES_BLOCK];
         cm_iv(iv, ks->salt, l->ssrc, index);

@@ -283,15 +283,13 @@ struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, si
     return ks;
 }
 
-void galois_srtp_keys_adopt(struct galois_srtp *s, struct stream *st, int which,
-                            const struct keyset *used)
+void galois_srtp_keys_swap(struct galois_srtp *s, struct stream *st, int which)
 {
-    if (used == &s->scratch[which]) {
-        struct keyset tmp = st->own[which];  // swap: both keep their contexts for reuse
-        st->own[which] = s->scratch[which];
-        s->scratch[which] = tmp;
-    }
+    struct keyset tmp = st->own[which];  // swap: both keep their contexts for reuse
+    st->own[which] = s->scratch[which];
+    s->scratch[which] = tmp;
 }
+
 galois_err galois_srtp_limit_hit(struct galois_srtp *s, size_t key_index, int which, uint32_t ssrc)
 {
     galois_srtp_event(s, GALOIS_SRTP_EVENT_KEY_HARD_LIMIT, ssrc, key_index, which == RTCP);

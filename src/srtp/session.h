@@ -167,10 +167,18 @@ void galois_srtp_forget(struct galois_srtp *s, uint32_t ssrc);
 struct keyset *galois_srtp_keys_kdr(struct galois_srtp *s, struct stream *st, size_t key_index,
                                     int which, uint64_t index, galois_err *err);
 
+// galois_srtp_keys_swap exchanges stream `st`'s own keyset with the session's scratch one.
+void galois_srtp_keys_swap(struct galois_srtp *s, struct stream *st, int which);
+
 // galois_srtp_keys_adopt gives stream `st` the keyset `used` after a packet protected or
 // authenticated under it, when that keyset is the session's scratch one (kdr != 0).
-void galois_srtp_keys_adopt(struct galois_srtp *s, struct stream *st, int which,
-                            const struct keyset *used);
+static inline void galois_srtp_keys_adopt(struct galois_srtp *s, struct stream *st, int which,
+                                          const struct keyset *used)
+{
+    if (used == &s->scratch[which]) {
+        galois_srtp_keys_swap(s, st, which);
+    }
+}
 
 // galois_srtp_keys returns the keyset for master `key_index`, `which` (RTP/RTCP) and packet
 // index `index`, deriving it for this stream when kdr != 0; NULL with `*err` on failure.
@@ -254,17 +262,17 @@ static inline void galois_srtp_ok(struct galois_srtp *s, struct stream *st, int 
     st->stats[which].ok++;
 }
 
-// gcm_iv forms the RFC 7714 §8.1 IV: (0x0000 || SSRC || ROC || SEQ) XOR salt.
+// gcm_iv forms the RFC 7714 §8.1 IV: (0x0000 || SSRC || ROC || SEQ) XOR salt. It is built as
+// three big-endian words, which the compiler turns into loads, swaps and stores: 0x0000 || the
+// SSRC's top half, the SSRC's low half || ROC's top half, ROC's low half || SEQ (ROC || SEQ
+// is the 48-bit index).
 static inline void gcm_iv(uint8_t iv[GALOIS_GCM_IV_LEN], const uint8_t *salt, uint32_t ssrc,
                           uint64_t index)
 {
-    uint8_t block[GALOIS_GCM_IV_LEN] = {0};
-    galois_put_u32(block + 2, ssrc);
-    galois_put_u32(block + 6, (uint32_t)(index >> 16));
-    galois_put_u16(block + 10, (uint16_t)index);
-    for (size_t i = 0; i < GALOIS_GCM_IV_LEN; i++) {
-        iv[i] = block[i] ^ salt[i];
-    }
+    galois_put_u32(iv, galois_get_u32(salt) ^ (ssrc >> 16));
+    galois_put_u32(iv + 4,
+                   galois_get_u32(salt + 4) ^ (ssrc << 16) ^ ((uint32_t)(index >> 32) & 0xffffu));
+    galois_put_u32(iv + 8, galois_get_u32(salt + 8) ^ (uint32_t)index);
 }
 
 // cm_iv forms the RFC 3711 §4.1.1 counter: (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16).
