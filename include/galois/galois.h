@@ -3,6 +3,7 @@
 #define GALOIS_GALOIS_H
 
 #include <galois/common.h>
+#include <galois/dtls.h>
 #include <galois/ice.h>
 #include <galois/media.h>
 #include <galois/sdes.h>
