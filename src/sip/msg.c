@@ -307,6 +307,17 @@ static bool check_headers(const osip_message_t *m, size_t body_len, char *why, s
         galois_sip_msg_why(why, max_why, "Content-Type: not a type/subtype of tokens");
         return false;
     }
+    // libosip2 reads a parameter without a value ("application/sdp;x") but cannot write it
+    // back: its text would lose the header's end of line.
+    int num_ct_params = m->content_type != NULL ? osip_list_size(&m->content_type->gen_params) : 0;
+    for (int i = 0; i < num_ct_params; i++) {
+        const osip_generic_param_t *p = osip_list_get(&m->content_type->gen_params, i);
+        if (p == NULL || !token_text(p->gname) || !nonempty(p->gvalue)) {
+            galois_sip_msg_why(why, max_why, "Content-Type: parameter #%d is not name=value",
+                               i + 1);
+            return false;
+        }
+    }
     if (body_len > 0 && m->content_type == NULL) {
         galois_sip_msg_why(why, max_why, "Content-Type: missing for a %zu-byte body", body_len);
         return false;

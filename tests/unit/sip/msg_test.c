@@ -160,6 +160,10 @@ static void test_refused(void **state)
         {"Content-Type: application/sdp\r\n", "", "Content-Type: missing for a"},
         {"Content-Type: application/sdp", "Content-Type: app<lication/sdp",
          "Content-Type: not a type/subtype"},
+        // Found by fuzz_sip_msg: libosip2 reads a parameter without a value but writes the
+        // header back without its end of line.
+        {"Content-Type: application/sdp", "Content-Type: application/sdp;rport",
+         "Content-Type: parameter #1 is not name=value"},
         {"127.0.0.1:5071;", "127.0.0.1:99999;", "Via: no sent-by host, or a port"},
         {"Via: SIP/2.0/TLS 127.0.0.1:5081", "Via: SIP/3.0/TLS 127.0.0.1:5081",
          "Via: #2 is not SIP/2.0"},
