@@ -11,6 +11,7 @@ int galois_cmd_sdp(int argc, char **argv);
 int galois_cmd_call(int argc, char **argv);
 int galois_cmd_answer(int argc, char **argv);
 int galois_cmd_audit(int argc, char **argv);
+int galois_cmd_webrtc(int argc, char **argv);
 
 // galois_demo_call runs the call demonstration of `galois demo` (demo_call.c).
 int galois_demo_call(void);

@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
     {"demo", galois_cmd_demo,
      "a secure call between two endpoints on loopback (--packets: SRTP explained)"},
     {"sdp", galois_cmd_sdp, "SDES offer/answer under a policy (galois sdp offer|answer)"},
+    {"webrtc", galois_cmd_webrtc, "answer a browser over WebRTC (ICE-lite, DTLS-SRTP, PCMU)"},
 };
 
 static void usage(FILE *f)

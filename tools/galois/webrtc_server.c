@@ -1,0 +1,471 @@
+// `galois webrtc`: the HTTP side (libmicrohttpd) and the one loop that drives it and every
+// session. libmicrohttpd runs in external-select mode: we ask it for its descriptors and its
+// timeout, add the sessions' UDP sockets, select(), and let it run. Everything happens on one
+// thread, so the request handlers may create and touch sessions without a lock
+// (docs/WEBRTC.md, "One thread").
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+
+#include "webrtc.h"
+
+enum {
+    HTTP_TIMEOUT_S = 10,
+    MAX_QUERY = 16,
+};
+
+struct wr_server {
+    struct wr_options *o;
+    const struct galois_dtls_cert *cert;
+    struct MHD_Daemon *mhd;
+    uint16_t port;
+    char *page;  // served at /
+    size_t page_len;
+    struct wr_session *sessions[WR_MAX_SESSIONS];
+    size_t num_sessions;
+    unsigned refused_offers;
+    char last_refusal[WR_MAX_ERROR];
+};
+
+// request is one HTTP request's body as it arrives.
+struct request {
+    uint8_t *body;
+    size_t len;
+    bool too_big;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+// --- responses ---
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
+                             const char *body, size_t len)
+{
+    // MHD_RESPMEM_MUST_COPY copies the bytes; the API just lacks a const.
+    union {
+        const char *c;
+        void *v;
+    } data = {.c = body};
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data.v, MHD_RESPMEM_MUST_COPY);
+    if (r == NULL) {
+        return MHD_NO;
+    }
+    (void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    (void)MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *text)
+{
+    char line[WR_MAX_ERROR + 2];
+    int n = snprintf(line, sizeof(line), "%s\n", text);
+    size_t len = n < 0 ? 0 : (size_t)n >= sizeof(line) ? sizeof(line) - 1 : (size_t)n;
+    return reply(c, status, "text/plain; charset=utf-8", line, len);
+}
+
+// --- routes ---
+
+static struct wr_session *session_by_query(struct wr_server *srv, struct MHD_Connection *c)
+{
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "session");
+    if (q == NULL) {
+        // no number: the latest session that still takes one
+        for (size_t i = srv->num_sessions; i > 0; i--) {
+            if (wr_session_wants_result(srv->sessions[i - 1])) {
+                return srv->sessions[i - 1];
+            }
+        }
+        return NULL;
+    }
+    struct galois_rd r;
+    uint64_t id = 0;
+    galois_rd_init(&r, q, strnlen(q, MAX_QUERY + 1));
+    if (!galois_rd_dec_u64(&r, &id, WR_MAX_SESSIONS) || r.len != 0) {
+        return NULL;
+    }
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        if (wr_session_id(srv->sessions[i]) == id) {
+            return srv->sessions[i];
+        }
+    }
+    return NULL;
+}
+
+static enum MHD_Result refuse_offer(struct wr_server *srv, struct MHD_Connection *c,
+                                    unsigned status, const char *why)
+{
+    srv->refused_offers++;
+    snprintf(srv->last_refusal, sizeof(srv->last_refusal), "%s", why);
+    fprintf(stderr, "galois webrtc: refused an offer (HTTP %u): %s\n", status, why);
+    return reply_text(c, status, why);
+}
+
+static enum MHD_Result post_offer(struct wr_server *srv, struct MHD_Connection *c,
+                                  const struct request *req)
+{
+    char why[WR_MAX_ERROR];
+    if (srv->num_sessions >= srv->o->sessions) {
+        snprintf(why, sizeof(why), "all %u sessions are taken", srv->o->sessions);
+        return refuse_offer(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE, why);
+    }
+    char *sdp = malloc(GALOIS_SDP_MAX_LEN + 1);
+    char *answer = malloc(WR_MAX_ANSWER);
+    char *json = malloc(2 * WR_MAX_ANSWER + 128);
+    struct wr_offer *offer = malloc(sizeof(*offer));
+    enum MHD_Result ret = MHD_NO;
+    size_t sdp_len = 0;
+    if (sdp == NULL || answer == NULL || json == NULL || offer == NULL) {
+        ret = reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+        goto out;
+    }
+    if (!wr_offer_body(sdp, GALOIS_SDP_MAX_LEN + 1, &sdp_len, req->body, req->len, why,
+                       sizeof(why)) ||
+        !wr_offer_check(offer, sdp, sdp_len, why, sizeof(why))) {
+        ret = refuse_offer(srv, c, MHD_HTTP_BAD_REQUEST, why);
+        goto out;
+    }
+    const char *r = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "result");
+    bool wants_result = r != NULL && strcmp(r, "1") == 0;
+    unsigned id = (unsigned)srv->num_sessions + 1;
+    struct wr_session *s = NULL;
+    if (!wr_session_new(&s, id, srv->o, srv->cert, offer, sdp, sdp_len, wants_result, answer,
+                        WR_MAX_ANSWER, why, sizeof(why))) {
+        ret = refuse_offer(srv, c, MHD_HTTP_BAD_REQUEST, why);
+        goto out;
+    }
+    srv->sessions[srv->num_sessions++] = s;
+    size_t n = 0;
+    int head = snprintf(json, 2 * WR_MAX_ANSWER + 128,
+                        "{\"type\":\"answer\",\"session\":%u,\"duration\":%.3f,\"sdp\":", id,
+                        srv->o->duration_s);
+    size_t room = 2 * WR_MAX_ANSWER + 128 - (size_t)head;
+    if (head < 0 || !wr_json_escape(json + head, room - 1, &n, answer, strlen(answer))) {
+        wr_session_abort(s, "the answer does not fit", wr_now_us());
+        ret = reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the answer does not fit");
+        goto out;
+    }
+    json[(size_t)head + n] = '}';
+    ret = reply(c, MHD_HTTP_OK, "application/json", json, (size_t)head + n + 1);
+out:
+    if (offer != NULL) {
+        galois_secure_zero(offer, sizeof(*offer));
+    }
+    free(offer);
+    free(sdp);
+    free(answer);
+    free(json);
+    return ret;
+}
+
+static enum MHD_Result post_result(struct wr_server *srv, struct MHD_Connection *c,
+                                   const struct request *req)
+{
+    struct wr_session *s = session_by_query(srv, c);
+    struct galois_rd v;
+    if (s == NULL) {
+        return reply_text(c, MHD_HTTP_NOT_FOUND, "no session waits for this result");
+    }
+    if (!wr_json_valid(req->body, req->len) || !wr_json_member(&v, req->body, req->len, "ok")) {
+        return reply_text(c, MHD_HTTP_BAD_REQUEST, "the result is not a JSON object with \"ok\"");
+    }
+    if (!wr_session_wants_result(s) || !wr_session_set_result(s, req->body, req->len)) {
+        return reply_text(c, MHD_HTTP_CONFLICT, "this session has its result already");
+    }
+    wr_progress(srv->o, "session %u: the page reported %s", wr_session_id(s),
+                wr_json_is_true(v) ? "success" : "failure");
+    return reply(c, MHD_HTTP_OK, "application/json", "{}", 2);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct wr_server *srv = cls;
+    struct request *req = *con_cls;
+    if (req == NULL) {
+        req = calloc(1, sizeof(*req));
+        if (req == NULL) {
+            return MHD_NO;
+        }
+        *con_cls = req;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (req->too_big || n > WR_MAX_BODY - req->len) {
+            req->too_big = true;
+            return MHD_YES;
+        }
+        uint8_t *p = realloc(req->body, req->len + n);
+        if (p == NULL) {
+            req->too_big = true;
+            return MHD_YES;
+        }
+        req->body = p;
+        memcpy(req->body + req->len, upload_data, n);
+        req->len += n;
+        return MHD_YES;
+    }
+    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+    bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
+        return get ? reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", srv->page, srv->page_len)
+                   : reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
+    }
+    if (strcmp(url, "/offer") != 0 && strcmp(url, "/result") != 0) {
+        return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: GET /, POST /offer, POST /result");
+    }
+    if (!post) {
+        return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+    }
+    if (req->too_big) {
+        return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "body over 128 KiB");
+    }
+    return strcmp(url, "/offer") == 0 ? post_offer(srv, c, req) : post_result(srv, c, req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    struct request *req = *con_cls;
+    if (req != NULL) {
+        free(req->body);
+        free(req);
+        *con_cls = NULL;
+    }
+}
+
+// --- life ---
+
+bool wr_server_start(struct wr_server **out, struct wr_options *o,
+                     const struct galois_dtls_cert *cert, char *why, size_t max_why)
+{
+    *out = NULL;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
+    struct addrinfo *res = NULL;
+    char service[8];
+    snprintf(service, sizeof(service), "%u", (unsigned)o->http_port);
+    if (getaddrinfo(o->http_host, service, &hints, &res) != 0 || res == NULL) {
+        snprintf(why, max_why, "--http %s: not a numeric address", o->http_host);
+        return false;
+    }
+    struct wr_server *srv = calloc(1, sizeof(*srv));
+    if (srv == NULL) {
+        freeaddrinfo(res);
+        snprintf(why, max_why, "out of memory");
+        return false;
+    }
+    srv->o = o;
+    srv->cert = cert;
+    srv->page = wr_page_new(&srv->page_len);
+    if (srv->page == NULL) {
+        freeaddrinfo(res);
+        free(srv);
+        snprintf(why, max_why, "out of memory");
+        return false;
+    }
+    unsigned flags = MHD_USE_ERROR_LOG | (res->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    srv->mhd =
+        MHD_start_daemon(flags, o->http_port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+                         res->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)(FD_SETSIZE / 4), MHD_OPTION_END);
+    freeaddrinfo(res);
+    if (srv->mhd == NULL) {
+        snprintf(why, max_why, "cannot listen for HTTP on %s port %u (in use?)", o->http_host,
+                 (unsigned)o->http_port);
+        free(srv->page);
+        free(srv);
+        return false;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info != NULL && info->port != 0 ? info->port : o->http_port;
+    *out = srv;
+    return true;
+}
+
+void wr_server_stop(struct wr_server *srv)
+{
+    if (srv == NULL) {
+        return;
+    }
+    if (srv->mhd != NULL) {
+        MHD_stop_daemon(srv->mhd);
+    }
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        wr_session_free(srv->sessions[i]);
+    }
+    free(srv->page);
+    free(srv);
+}
+
+uint16_t wr_server_port(const struct wr_server *srv)
+{
+    return srv->port;
+}
+
+static bool all_done(const struct wr_server *srv)
+{
+    if (srv->num_sessions < srv->o->sessions) {
+        return false;
+    }
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        if (!wr_session_done(srv->sessions[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void abort_all(struct wr_server *srv, const char *why)
+{
+    uint64_t now = wr_now_us();
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        wr_session_abort(srv->sessions[i], why, now);
+    }
+}
+
+// one_round waits for the next event (or `until_us`) and handles what is ready. false when
+// select() itself failed.
+static bool one_round(struct wr_server *srv, uint64_t now, uint64_t until_us)
+{
+    fd_set rs;
+    fd_set ws;
+    fd_set es;
+    FD_ZERO(&rs);
+    FD_ZERO(&ws);
+    FD_ZERO(&es);
+    MHD_socket max_fd = 0;
+    if (MHD_get_fdset2(srv->mhd, &rs, &ws, &es, &max_fd, FD_SETSIZE) != MHD_YES) {
+        return false;
+    }
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        int fd = wr_session_fd(srv->sessions[i]);
+        if (fd >= 0) {
+            FD_SET(fd, &rs);
+            max_fd = fd > max_fd ? fd : max_fd;
+        }
+    }
+    uint64_t wait_us = until_us > now ? until_us - now : 0;
+    MHD_UNSIGNED_LONG_LONG mhd_ms = 0;
+    if (MHD_get_timeout(srv->mhd, &mhd_ms) == MHD_YES && mhd_ms * 1000u < wait_us) {
+        wait_us = mhd_ms * 1000u;
+    }
+    struct timeval tv = {.tv_sec = (time_t)(wait_us / 1000000u),
+                         .tv_usec = (suseconds_t)(wait_us % 1000000u)};
+    int n = select(max_fd + 1, &rs, &ws, &es, &tv);
+    if (n < 0) {
+        FD_ZERO(&rs);
+        FD_ZERO(&ws);
+        FD_ZERO(&es);
+        if (errno != EINTR) {
+            return false;
+        }
+    }
+    (void)MHD_run_from_select(srv->mhd, &rs, &ws, &es);
+    uint64_t t = wr_now_us();
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        int fd = wr_session_fd(srv->sessions[i]);
+        if (fd >= 0 && FD_ISSET(fd, &rs)) {
+            wr_session_readable(srv->sessions[i], t);
+        }
+    }
+    return true;
+}
+
+static int report(const struct wr_server *srv)
+{
+    const struct wr_options *o = srv->o;
+    FILE *text = o->json ? stderr : stdout;
+    unsigned good = 0;
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        wr_session_report_text(srv->sessions[i], text);
+        good += wr_session_ok(srv->sessions[i]) ? 1u : 0u;
+    }
+    if (o->json) {
+        printf("{\"sessions\":[");
+        for (size_t i = 0; i < srv->num_sessions; i++) {
+            printf(i == 0 ? "" : ",");
+            wr_session_report_json(srv->sessions[i], stdout);
+        }
+        printf("],\"wanted\":%u,\"refused_offers\":%u}\n", o->sessions, srv->refused_offers);
+    }
+    fflush(stdout);
+    if (good == o->sessions && srv->num_sessions == o->sessions) {
+        fprintf(stderr, "galois webrtc: %u of %u sessions ok\n", good, o->sessions);
+        return 0;
+    }
+    if (srv->num_sessions < o->sessions) {
+        fprintf(stderr, "galois webrtc: only %zu of %u sessions were offered%s%s\n",
+                srv->num_sessions, o->sessions, srv->refused_offers > 0 ? "; last refusal: " : "",
+                srv->last_refusal);
+    }
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        if (!wr_session_ok(srv->sessions[i])) {
+            fprintf(stderr, "galois webrtc: session %u failed: %s\n",
+                    wr_session_id(srv->sessions[i]), wr_session_error(srv->sessions[i]));
+        }
+    }
+    return 1;
+}
+
+int wr_server_run(struct wr_server *srv)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGINT, &sa, NULL);
+    (void)sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    (void)sigaction(SIGPIPE, &sa, NULL);
+
+    uint64_t deadline = wr_now_us() + (uint64_t)(srv->o->timeout_s * 1e6);
+    for (;;) {
+        uint64_t now = wr_now_us();
+        if (stop_signal != 0) {
+            abort_all(srv, "interrupted");
+            fprintf(stderr, "galois webrtc: interrupted by signal %d\n", (int)stop_signal);
+            break;
+        }
+        if (now >= deadline) {
+            char why[64];
+            snprintf(why, sizeof(why), "timed out after %.0f s", srv->o->timeout_s);
+            abort_all(srv, why);
+            break;
+        }
+        uint64_t next = deadline;
+        for (size_t i = 0; i < srv->num_sessions; i++) {
+            uint64_t t = wr_session_step(srv->sessions[i], now);
+            next = t < next ? t : next;
+        }
+        if (all_done(srv)) {
+            break;
+        }
+        if (!one_round(srv, now, next)) {
+            fprintf(stderr, "galois webrtc: select failed: %s\n", strerror(errno));
+            abort_all(srv, "the event loop failed");
+            break;
+        }
+    }
+    return report(srv);
+}
