@@ -1,0 +1,242 @@
+#!/bin/bash
+# Chromium interop harness of `galois webrtc`: runs ONE scenario in a fresh network namespace that
+# has only "lo" up (fixed ports are fine there, and nothing can reach any address but
+# 127.0.0.1), starts `galois webrtc --json`, then headless Chromium on its page
+# (http://127.0.0.1:18555/), waits for galois to end, stops Chromium's whole process group by its
+# pid, and checks galois's report, which carries the page's own getStats() summary.
+# Prints what it checked and "PASS <scenario>" or "FAIL <scenario>: reasons".
+# Exit status 0 = PASS, 1 = FAIL (a missing prerequisite, root or unshare included, is a FAIL).
+#
+# usage: run-webrtc.sh [--galois PATH] [--keep] SCENARIO
+#        run-webrtc.sh --list
+#   --galois PATH  the galois command (default: $GALOIS, else `galois` on PATH)
+#   --keep         keep the run directory (galois's report and stderr, Chromium's log) even on
+#                  PASS; it is always kept on FAIL. Base directory: $TMPDIR or /tmp.
+# Needs root (network namespace), unshare, ip, ss, setsid, /usr/bin/chromium (Debian package
+# chromium; scripts/install-deps.sh installs it) and /usr/bin/python3. docs/WEBRTC.md says what
+# each scenario proves.
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PY=/usr/bin/python3
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+SCENARIOS=(chromium-gcm256 chromium-gcm128 chromium-cm80 bad-input)
+
+GALOIS=${GALOIS:-}
+KEEP=0
+SC=
+ORIG_ARGS=("$@")
+while [ $# -gt 0 ]; do
+  case $1 in
+    --galois) GALOIS=${2:-}; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -*) echo "FAIL: unknown option $1" >&2; exit 1 ;;
+    *) SC=$1; shift ;;
+  esac
+done
+if [ -z "$SC" ]; then
+  echo "FAIL: no scenario given (--list shows them)" >&2
+  exit 1
+fi
+known=0
+for s in "${SCENARIOS[@]}"; do [ "$s" = "$SC" ] && known=1; done
+if [ $known = 0 ]; then
+  echo "FAIL $SC: unknown scenario (--list shows them)" >&2
+  exit 1
+fi
+[ -n "$GALOIS" ] || GALOIS=$(command -v galois || true)
+case $GALOIS in "" | /*) ;; *) GALOIS=$(cd "$(dirname "$GALOIS")" && pwd)/$(basename "$GALOIS") ;; esac
+
+# --- 1. into a fresh network namespace (re-exec); only lo may exist there -------------------
+only_lo() { [ -z "$(ip -o link show 2>/dev/null | awk -F': ' '$2 != "lo" {print $2}')" ]; }
+if [ "${GALOIS_WEBRTC_NETNS:-}" != 1 ] || ! only_lo; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "FAIL $SC: needs root (network namespace); running as uid $(id -u)"
+    exit 1
+  fi
+  for t in unshare ip; do
+    if ! command -v $t >/dev/null; then
+      echo "FAIL $SC: '$t' not found (packages util-linux, iproute2)"
+      exit 1
+    fi
+  done
+  # shellcheck disable=SC2016
+  GALOIS_WEBRTC_NETNS=1 exec unshare --net -- /bin/bash -c 'ip link set lo up && exec "$@"' netns \
+    /bin/bash "$HERE/run-webrtc.sh" "${ORIG_ARGS[@]}"
+  echo "FAIL $SC: unshare --net failed (is this a container without CAP_SYS_ADMIN?)"
+  exit 1
+fi
+
+# --- 2. prerequisites ----------------------------------------------------------------------
+FAILS=()
+fail() { FAILS+=("$*"); echo "  FAIL: $*"; }
+for t in ss setsid timeout; do
+  command -v "$t" >/dev/null || fail "'$t' not found (packages iproute2, util-linux, coreutils)"
+done
+[ -x $PY ] || fail "$PY not found (package python3)"
+if [ "$SC" != bad-input ] && [ ! -x "$CHROMIUM" ]; then
+  fail "$CHROMIUM not found (package chromium: scripts/install-deps.sh)"
+fi
+if [ -z "$GALOIS" ] || [ ! -x "$GALOIS" ]; then
+  fail "galois command not found (give --galois PATH)"
+elif ! "$GALOIS" webrtc --help >/dev/null 2>&1; then
+  fail "'$GALOIS webrtc --help' fails: this galois has no webrtc subcommand"
+fi
+if [ ${#FAILS[@]} -gt 0 ]; then
+  echo "FAIL $SC: ${FAILS[*]}"
+  exit 1
+fi
+
+R=$(mktemp -d "${TMPDIR:-/tmp}/galois-webrtc-$SC.XXXXXX")
+T0=$(date +%s.%N)
+elapsed() { awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN { printf "%.2f", a - b }'; }
+say() { printf '[%6ss] %s\n' "$(elapsed)" "$*"; }
+GPID=
+CPID=
+UDD=
+stop_chromium() { # the whole process group Chromium leads (setsid made its pgid its pid)
+  [ -n "$CPID" ] || return 0
+  local n=30
+  kill -TERM -- "-$CPID" 2>/dev/null
+  while [ $n -gt 0 ] && kill -0 -- "-$CPID" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
+  kill -KILL -- "-$CPID" 2>/dev/null
+  wait "$CPID" 2>/dev/null
+  if kill -0 -- "-$CPID" 2>/dev/null; then
+    fail "Chromium's process group $CPID survived SIGKILL"
+  fi
+  CPID=
+}
+cleanup() {
+  stop_chromium
+  if [ -n "$GPID" ] && kill -0 "$GPID" 2>/dev/null; then
+    kill -TERM "$GPID" 2>/dev/null
+    sleep 0.5
+    kill -KILL "$GPID" 2>/dev/null
+  fi
+  GPID=
+  [ -n "$UDD" ] && rm -rf "$UDD"
+  UDD=
+}
+trap cleanup EXIT
+trap 'cleanup; echo "FAIL $SC: interrupted (run dir $R)"; exit 1' INT TERM
+
+HTTP=127.0.0.1:18555
+UDP=127.0.0.1:40000
+MEDIA_SECS=4
+# Chromium's flags (PEERS-WEBRTC.md): loopback candidates, real addresses instead of mDNS names,
+# fake capture devices and permission prompts, no sandbox (root), audio allowed to play.
+CHROMIUM_FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+  --no-default-browser-check --disable-background-networking --disable-component-update
+  --disable-sync --disable-extensions --disable-default-apps --disable-dev-shm-usage --mute-audio
+  --use-fake-device-for-media-stream --use-fake-ui-for-media-stream
+  --autoplay-policy=no-user-gesture-required --disable-features=WebRtcHideLocalIpsWithMdns
+  --allow-loopback-in-peer-connection)
+
+# run PROFILE SOURCE_ARGS...: galois, then Chromium on its page, then the checks
+run() {
+  local profile=$1
+  shift
+  local cmd=("$GALOIS" webrtc --http "$HTTP" --udp "$UDP" "$@" --duration "$MEDIA_SECS"
+    --sessions 1 --timeout 20 --json)
+  say "galois: ${cmd[*]}"
+  timeout 40 "${cmd[@]}" >"$R/galois.out" 2>"$R/galois.err" &
+  GPID=$!
+  local _
+  for _ in $(seq 100); do
+    ss -ltn | grep -q "$HTTP " && break
+    kill -0 "$GPID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if ! ss -ltn | grep -q "$HTTP "; then
+    fail "galois did not listen on $HTTP: $(tail -c 300 "$R/galois.err" | tr '\n' ' ')"
+    return
+  fi
+  UDD=$(mktemp -d "${TMPDIR:-/tmp}/galois-webrtc-chromium.XXXXXX")
+  say "chromium: http://$HTTP/ (profile dir $UDD)"
+  setsid "$CHROMIUM" "${CHROMIUM_FLAGS[@]}" --user-data-dir="$UDD" "http://$HTTP/" \
+    >"$R/chromium.log" 2>&1 &
+  CPID=$!
+  local n=300
+  while [ $n -gt 0 ] && kill -0 "$GPID" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
+  local grc
+  if kill -0 "$GPID" 2>/dev/null; then
+    fail "galois still running after 30 s"
+    kill -TERM "$GPID"
+    grc=124
+  fi
+  wait "$GPID"
+  grc=${grc:-$?}
+  GPID=
+  say "galois exited with status $grc"
+  stop_chromium
+  say "chromium stopped"
+  sed 's/^/    galois stderr: /' "$R/galois.err" | tail -12
+  $PY "$HERE/webrtc_check.py" --galois-out "$R/galois.out" --galois-err "$R/galois.err" \
+    --galois-rc "$grc" --profile "$profile" --udp "$UDP" --min-packets 100 \
+    --source "$SOURCE" >"$R/check.txt" 2>&1
+  local rc=$?
+  sed 's/^/    /' "$R/check.txt"
+  [ $rc = 0 ] || fail "$(grep '^FAIL' "$R/check.txt" | sed 's/^FAIL //' | head -6 | tr '\n' ';')"
+}
+
+# bad_input: no browser; bad HTTP bodies and datagrams, one good offer whose DTLS never starts
+bad_input() {
+  local cmd=("$GALOIS" webrtc --http "$HTTP" --udp "$UDP" --sessions 1 --timeout 8 --json)
+  say "galois: ${cmd[*]}"
+  timeout 30 "${cmd[@]}" >"$R/galois.out" 2>"$R/galois.err" &
+  GPID=$!
+  local _
+  for _ in $(seq 100); do
+    ss -ltn | grep -q "$HTTP " && break
+    sleep 0.05
+  done
+  $PY "$HERE/bad_input.py" --http "$HTTP" --udp "$UDP" --offer "$HERE/chromium-offer.sdp" \
+    --pid "$GPID" >"$R/check.txt" 2>&1
+  local rc=$?
+  sed 's/^/    /' "$R/check.txt"
+  [ $rc = 0 ] || fail "$(grep '^FAIL' "$R/check.txt" | sed 's/^FAIL //' | head -6 | tr '\n' ';')"
+  wait "$GPID"
+  local grc=$?
+  GPID=
+  say "galois exited with status $grc (the offer's peer never started DTLS: 1 is right)"
+  sed 's/^/    galois stderr: /' "$R/galois.err" | tail -4
+  [ $grc = 1 ] || fail "galois exit status $grc, wanted 1"
+  $PY - "$R/galois.out" <<'PYEOF' || fail "galois's report of the half-made session is wrong"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["sessions"][0]
+ok = (len(r["sessions"]) == 1 and s["ok"] is False and "timed out" in s["error"]
+      and "DTLS handshake did not finish" in s["error"] and s["ice"]["checks"] == 1
+      and s["media"]["received"] == 0 and s["media"]["sent"] == 0 and s["browser"] is None
+      and r["refused_offers"] >= 17)
+print("    report: ok=%s error=%r checks=%s refused_offers=%s" % (
+    s["ok"], s["error"], s["ice"]["checks"], r["refused_offers"]))
+sys.exit(0 if ok else 1)
+PYEOF
+  grep -q "session 1 failed: timed out" "$R/galois.err" || fail "galois's stderr does not say why"
+}
+
+say "scenario $SC (run dir $R)"
+case $SC in
+  # default profiles: as the DTLS server galois picks by its own order, so 256-GCM
+  chromium-gcm256) SOURCE=echo run SRTP_AEAD_AES_256_GCM --echo ;;
+  chromium-gcm128)
+    SOURCE=tone run SRTP_AEAD_AES_128_GCM --tone 660 \
+      --profiles SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80
+    ;;
+  chromium-cm80) SOURCE=echo run SRTP_AES128_CM_SHA1_80 --echo --profiles SRTP_AES128_CM_SHA1_80 ;;
+  bad-input) bad_input ;;
+esac
+
+cleanup
+WALL=$(elapsed)
+if [ ${#FAILS[@]} -eq 0 ]; then
+  echo "PASS $SC (${WALL%.*}s wall)"
+  if [ $KEEP = 1 ]; then echo "run dir: $R"; else rm -rf "$R"; fi
+  exit 0
+fi
+echo "FAIL $SC (${WALL%.*}s wall, run dir $R):"
+printf '  - %s\n' "${FAILS[@]}"
+exit 1
