@@ -18,61 +18,18 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SIP=$(cd "$HERE/../sip" && pwd)
 PY=/usr/bin/python3
+HARNESS_HELP=2,15
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 
 SCENARIOS=(audit-strong audit-tls-weak audit-cbc audit-baresip audit-expired audit-closed)
 
-GALOIS=${GALOIS:-}
-KEEP=0
-SC=
-ORIG_ARGS=("$@")
-while [ $# -gt 0 ]; do
-  case $1 in
-    --galois) GALOIS=${2:-}; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
-    -*) echo "FAIL: unknown option $1" >&2; exit 1 ;;
-    *) SC=$1; shift ;;
-  esac
-done
-if [ -z "$SC" ]; then
-  echo "FAIL: no scenario given (--list shows them)" >&2
-  exit 1
-fi
-known=0
-for s in "${SCENARIOS[@]}"; do [ "$s" = "$SC" ] && known=1; done
-if [ $known = 0 ]; then
-  echo "FAIL $SC: unknown scenario (--list shows them)" >&2
-  exit 1
-fi
+harness_args "$@"
 
 # --- 1. into a fresh network namespace (re-exec); only lo may exist there -------------------
-only_lo() { [ -z "$(ip -o link show 2>/dev/null | awk -F': ' '$2 != "lo" {print $2}')" ]; }
-if [ "${GALOIS_AUDIT_NETNS:-}" != 1 ] || ! only_lo; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "FAIL $SC: needs root (network namespace); running as uid $(id -u)"
-    exit 1
-  fi
-  for t in unshare ip; do
-    if ! command -v $t >/dev/null; then
-      echo "FAIL $SC: '$t' not found (packages util-linux, iproute2)"
-      exit 1
-    fi
-  done
-  # shellcheck disable=SC2016
-  GALOIS_AUDIT_NETNS=1 exec unshare --net -- /bin/bash -c 'ip link set lo up && exec "$@"' netns \
-    /bin/bash "$HERE/run-audit.sh" "${ORIG_ARGS[@]}"
-  echo "FAIL $SC: unshare --net failed (is this a container without CAP_SYS_ADMIN?)"
-  exit 1
-fi
-if ! ip -o addr show dev lo | grep -q 'inet 127.0.0.1/'; then
-  echo "FAIL $SC: lo in the network namespace has no 127.0.0.1"
-  exit 1
-fi
+harness_netns "$HERE/run-audit.sh" "network namespace"
 
 # --- 2. prerequisites ----------------------------------------------------------------------
-FAILS=()
-fail() { FAILS+=("$*"); echo "  FAIL: $*"; }
 need=(openssl ss timeout)
 [ "$SC" = audit-closed ] || need+=(kamailio)
 [ "$SC" = audit-baresip ] && need+=(baresip)
@@ -89,38 +46,7 @@ if [ -z "$GALOIS" ] || [ ! -x "$GALOIS" ]; then
 elif ! "$GALOIS" audit --help 2>&1 | grep -q 'galois audit sips:'; then
   fail "$GALOIS has no working 'audit' subcommand ('galois audit --help' printed: $("$GALOIS" audit --help 2>&1 | head -2 | tr '\n' ' '))"
 fi
-if [ ${#FAILS[@]} -gt 0 ]; then
-  echo "FAIL $SC: ${FAILS[*]}"
-  exit 1
-fi
-
-R=$(mktemp -d "${TMPDIR:-/tmp}/galois-audit-$SC.XXXXXX")
-T0=$(date +%s.%N)
-elapsed() { awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN { printf "%.2f", a - b }'; }
-say() { printf '[%6ss] %s\n' "$(elapsed)" "$*"; }
-PIDS=()
-# every process this script started, and their children, by pid
-kill_tree() {
-  local p=$1 c
-  for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do kill_tree "$c"; done
-  kill -TERM "$p" 2>/dev/null
-}
-stop_pid() { # pid [seconds]
-  local p=$1 n=$((${2:-3} * 10))
-  kill -0 "$p" 2>/dev/null || return 0
-  kill -TERM "$p" 2>/dev/null
-  while [ $n -gt 0 ] && kill -0 "$p" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
-  kill -0 "$p" 2>/dev/null && kill_tree "$p" && sleep 0.2 && kill -KILL "$p" 2>/dev/null
-  wait "$p" 2>/dev/null
-  return 0
-}
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do stop_pid "$p" 2; done
-  PIDS=()
-}
-trap cleanup EXIT
-trap 'cleanup; echo "FAIL $SC: interrupted (run dir $R)"; exit 1' INT TERM
+harness_ready audit
 
 PW_bob=bob-secret-2 # kamailio.cfg's password for bob
 TARGET_PORT=5061
@@ -485,13 +411,4 @@ case $SC in
   audit-closed) sc_closed ;;
 esac
 
-cleanup
-WALL=$(elapsed)
-if [ ${#FAILS[@]} -eq 0 ]; then
-  echo "PASS $SC (${WALL%.*}s wall)"
-  if [ $KEEP = 1 ]; then echo "run dir: $R"; else rm -rf "$R"; fi
-  exit 0
-fi
-echo "FAIL $SC (${WALL%.*}s wall, run dir $R):"
-printf '  - %s\n' "${FAILS[@]}"
-exit 1
+harness_end

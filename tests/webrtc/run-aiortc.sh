@@ -15,64 +15,18 @@
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=/usr/bin/python3
+HARNESS_HELP=2,14
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 
 SCENARIOS=(aiortc-cm80 aiortc-gcm-only aiortc-bad-fingerprint)
 
-GALOIS=${GALOIS:-}
-KEEP=0
-SC=
-ORIG_ARGS=("$@")
-while [ $# -gt 0 ]; do
-  case $1 in
-    --galois) GALOIS=${2:-}; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
-    -*) echo "FAIL: unknown option $1" >&2; exit 1 ;;
-    *) SC=$1; shift ;;
-  esac
-done
-if [ -z "$SC" ]; then
-  echo "FAIL: no scenario given (--list shows them)" >&2
-  exit 1
-fi
-known=0
-for s in "${SCENARIOS[@]}"; do [ "$s" = "$SC" ] && known=1; done
-if [ $known = 0 ]; then
-  echo "FAIL $SC: unknown scenario (--list shows them)" >&2
-  exit 1
-fi
-# resolve galois before the re-exec (PATH and the working directory stay, but be explicit)
-[ -n "$GALOIS" ] || GALOIS=$(command -v galois || true)
-case $GALOIS in "" | /*) ;; *) GALOIS=$(cd "$(dirname "$GALOIS")" && pwd)/$(basename "$GALOIS") ;; esac
+harness_args "$@"
 
 # --- 1. into a fresh network namespace (re-exec); only lo may exist there -------------------
-only_lo() { [ -z "$(ip -o link show 2>/dev/null | awk -F': ' '$2 != "lo" {print $2}')" ]; }
-if [ "${GALOIS_WEBRTC_NETNS:-}" != 1 ] || ! only_lo; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "FAIL $SC: needs root (network namespace); running as uid $(id -u)"
-    exit 1
-  fi
-  for t in unshare ip; do
-    if ! command -v $t >/dev/null; then
-      echo "FAIL $SC: '$t' not found (packages util-linux, iproute2)"
-      exit 1
-    fi
-  done
-  # shellcheck disable=SC2016
-  GALOIS_WEBRTC_NETNS=1 exec unshare --net -- /bin/bash -c 'ip link set lo up && exec "$@"' netns \
-    /bin/bash "$HERE/run-aiortc.sh" "${ORIG_ARGS[@]}"
-  echo "FAIL $SC: unshare --net failed (is this a container without CAP_SYS_ADMIN?)"
-  exit 1
-fi
-if ! ip -o addr show dev lo | grep -q 'inet 127.0.0.1/'; then
-  echo "FAIL $SC: lo in the network namespace has no 127.0.0.1"
-  exit 1
-fi
+harness_netns "$HERE/run-aiortc.sh" "network namespace"
 
 # --- 2. prerequisites ----------------------------------------------------------------------
-FAILS=()
-fail() { FAILS+=("$*"); echo "  FAIL: $*"; }
 for t in ss timeout; do
   command -v "$t" >/dev/null || fail "'$t' not found (packages iproute2, coreutils)"
 done
@@ -86,37 +40,7 @@ if [ -z "$GALOIS" ] || [ ! -x "$GALOIS" ]; then
 elif ! "$GALOIS" webrtc --help >/dev/null 2>&1; then
   fail "'$GALOIS webrtc --help' fails: this galois has no webrtc subcommand"
 fi
-if [ ${#FAILS[@]} -gt 0 ]; then
-  echo "FAIL $SC: ${FAILS[*]}"
-  exit 1
-fi
-
-R=$(mktemp -d "${TMPDIR:-/tmp}/galois-webrtc-$SC.XXXXXX")
-T0=$(date +%s.%N)
-elapsed() { awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN { printf "%.2f", a - b }'; }
-say() { printf '[%6ss] %s\n' "$(elapsed)" "$*"; }
-PIDS=()
-kill_tree() { # every process this script started, and their children, by pid
-  local p=$1 c
-  for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do kill_tree "$c"; done
-  kill -TERM "$p" 2>/dev/null
-}
-stop_pid() { # pid [seconds]
-  local p=$1 n=$((${2:-3} * 10))
-  kill -0 "$p" 2>/dev/null || return 0
-  kill -TERM "$p" 2>/dev/null
-  while [ $n -gt 0 ] && kill -0 "$p" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
-  kill -0 "$p" 2>/dev/null && kill_tree "$p" && sleep 0.2 && kill -KILL "$p" 2>/dev/null
-  wait "$p" 2>/dev/null
-  return 0
-}
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do stop_pid "$p" 2; done
-  PIDS=()
-}
-trap cleanup EXIT
-trap 'cleanup; echo "FAIL $SC: interrupted (run dir $R)"; exit 1' INT TERM
+harness_ready webrtc
 
 HTTP=127.0.0.1:18080
 UDP=127.0.0.1:40000
@@ -207,13 +131,4 @@ case $SC in
   aiortc-bad-fingerprint) sc_bad_fingerprint ;;
 esac
 
-cleanup
-WALL=$(elapsed)
-if [ ${#FAILS[@]} -eq 0 ]; then
-  echo "PASS $SC (${WALL%.*}s wall)"
-  if [ $KEEP = 1 ]; then echo "run dir: $R"; else rm -rf "$R"; fi
-  exit 0
-fi
-echo "FAIL $SC (${WALL%.*}s wall, run dir $R):"
-printf '  - %s\n' "${FAILS[@]}"
-exit 1
+harness_end

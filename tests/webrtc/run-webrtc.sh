@@ -18,60 +18,19 @@
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=/usr/bin/python3
+HARNESS_HELP=2,18
+# shellcheck source=../lib/harness.sh
+. "$HERE/../lib/harness.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
 SCENARIOS=(chromium-gcm256 chromium-gcm128 chromium-cm80 bad-input)
 
-GALOIS=${GALOIS:-}
-KEEP=0
-SC=
-ORIG_ARGS=("$@")
-while [ $# -gt 0 ]; do
-  case $1 in
-    --galois) GALOIS=${2:-}; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
-    -*) echo "FAIL: unknown option $1" >&2; exit 1 ;;
-    *) SC=$1; shift ;;
-  esac
-done
-if [ -z "$SC" ]; then
-  echo "FAIL: no scenario given (--list shows them)" >&2
-  exit 1
-fi
-known=0
-for s in "${SCENARIOS[@]}"; do [ "$s" = "$SC" ] && known=1; done
-if [ $known = 0 ]; then
-  echo "FAIL $SC: unknown scenario (--list shows them)" >&2
-  exit 1
-fi
-[ -n "$GALOIS" ] || GALOIS=$(command -v galois || true)
-case $GALOIS in "" | /*) ;; *) GALOIS=$(cd "$(dirname "$GALOIS")" && pwd)/$(basename "$GALOIS") ;; esac
+harness_args "$@"
 
 # --- 1. into a fresh network namespace (re-exec); only lo may exist there -------------------
-only_lo() { [ -z "$(ip -o link show 2>/dev/null | awk -F': ' '$2 != "lo" {print $2}')" ]; }
-if [ "${GALOIS_WEBRTC_NETNS:-}" != 1 ] || ! only_lo; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "FAIL $SC: needs root (network namespace); running as uid $(id -u)"
-    exit 1
-  fi
-  for t in unshare ip; do
-    if ! command -v $t >/dev/null; then
-      echo "FAIL $SC: '$t' not found (packages util-linux, iproute2)"
-      exit 1
-    fi
-  done
-  # shellcheck disable=SC2016
-  GALOIS_WEBRTC_NETNS=1 exec unshare --net -- /bin/bash -c 'ip link set lo up && exec "$@"' netns \
-    /bin/bash "$HERE/run-webrtc.sh" "${ORIG_ARGS[@]}"
-  echo "FAIL $SC: unshare --net failed (is this a container without CAP_SYS_ADMIN?)"
-  exit 1
-fi
+harness_netns "$HERE/run-webrtc.sh" "network namespace"
 
 # --- 2. prerequisites ----------------------------------------------------------------------
-FAILS=()
-fail() { FAILS+=("$*"); echo "  FAIL: $*"; }
 for t in ss setsid timeout; do
   command -v "$t" >/dev/null || fail "'$t' not found (packages iproute2, util-linux, coreutils)"
 done
@@ -84,15 +43,7 @@ if [ -z "$GALOIS" ] || [ ! -x "$GALOIS" ]; then
 elif ! "$GALOIS" webrtc --help >/dev/null 2>&1; then
   fail "'$GALOIS webrtc --help' fails: this galois has no webrtc subcommand"
 fi
-if [ ${#FAILS[@]} -gt 0 ]; then
-  echo "FAIL $SC: ${FAILS[*]}"
-  exit 1
-fi
-
-R=$(mktemp -d "${TMPDIR:-/tmp}/galois-webrtc-$SC.XXXXXX")
-T0=$(date +%s.%N)
-elapsed() { awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN { printf "%.2f", a - b }'; }
-say() { printf '[%6ss] %s\n' "$(elapsed)" "$*"; }
+harness_ready webrtc
 GPID=
 CPID=
 UDD=
@@ -108,7 +59,7 @@ stop_chromium() { # the whole process group Chromium leads (setsid made its pgid
   fi
   CPID=
 }
-cleanup() {
+harness_cleanup() {
   stop_chromium
   if [ -n "$GPID" ] && kill -0 "$GPID" 2>/dev/null; then
     kill -TERM "$GPID" 2>/dev/null
@@ -119,8 +70,6 @@ cleanup() {
   [ -n "$UDD" ] && rm -rf "$UDD"
   UDD=
 }
-trap cleanup EXIT
-trap 'cleanup; echo "FAIL $SC: interrupted (run dir $R)"; exit 1' INT TERM
 
 HTTP=127.0.0.1:18555
 UDP=127.0.0.1:40000
@@ -230,13 +179,4 @@ case $SC in
   bad-input) bad_input ;;
 esac
 
-cleanup
-WALL=$(elapsed)
-if [ ${#FAILS[@]} -eq 0 ]; then
-  echo "PASS $SC (${WALL%.*}s wall)"
-  if [ $KEEP = 1 ]; then echo "run dir: $R"; else rm -rf "$R"; fi
-  exit 0
-fi
-echo "FAIL $SC (${WALL%.*}s wall, run dir $R):"
-printf '  - %s\n' "${FAILS[@]}"
-exit 1
+harness_end
