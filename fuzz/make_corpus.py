@@ -11,13 +11,15 @@ set, which runs it on the OpenSSL backend (the others run on the default). The f
 same master keys as libsrtp-reference.txt, so its packets are accepted; the others (cryptex,
 RFC 7714 session-key packets, the GCM + RFC 6904 packet under another key) are refused and
 seed the failure paths. With --gen, the engine-made seeds of corpus_gen.c (every suite, with
-and without MKI) are added. cursor/ gets a few hand-written programs (see cursor.c).
+and without MKI) are added. cursor/ gets a few hand-written programs (see cursor.c), pcap_frame/ a few UDP frames on
+every link type (see pcap_frame.c).
 Files named regress-* (inputs that once crashed a target) are left alone.
 """
 import argparse
 import os
 import pathlib
 import re
+import struct
 import subprocess
 import sys
 
@@ -114,6 +116,71 @@ def cursor_seeds():
     return len(seeds)
 
 
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def udp(src, dst, payload, v6, zero=False):
+    length = 8 + len(payload)
+    hdr = struct.pack("!HHHH", 5004, 5006, length, 0)
+    if v6:
+        pseudo = src + dst + struct.pack("!IxxxB", length, 17)
+    else:
+        pseudo = src + dst + struct.pack("!BBH", 0, 17, length)
+    c = 0 if zero else (csum(pseudo + hdr + payload) or 0xFFFF)
+    return hdr[:6] + struct.pack("!H", c) + payload
+
+
+def ipv4(payload, zero=False, options=b""):
+    src, dst = bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2])
+    body = udp(src, dst, payload, False, zero)
+    ihl = 5 + len(options) // 4
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(body), 1, 0x4000, 64, 17, 0,
+                      src, dst) + options
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + body
+
+
+def ipv6(payload, hop_by_hop=False):
+    src, dst = bytes(15) + b"\1", bytes(15) + b"\2"
+    body = udp(src, dst, payload, True)
+    nh = 17
+    if hop_by_hop:
+        body = bytes([17, 0, 1, 4, 0, 0, 0, 0]) + body  # Hop-by-Hop: PadN
+        nh = 0
+    return struct.pack("!IHBB", 0x60000000, len(body), nh, 64) + src + dst + body
+
+
+def pcap_frame_seeds():
+    # The first byte picks the link type (fuzz/pcap_frame.c): 0 Ethernet, 1 Linux SLL, 2 SLL2,
+    # 3 BSD null, 4 BSD loop, 5 raw, 6 IPv4, 7 IPv6; the rest is the frame.
+    rtp = bytes.fromhex("8000000100000a0011223344") + bytes(range(160))
+    eth = bytes(6) + bytes([2, 0, 0, 0, 0, 1])
+    seeds = {
+        "eth-ipv4": bytes([0]) + eth + b"\x08\x00" + ipv4(rtp),
+        "eth-vlan-ipv6": bytes([0]) + eth + b"\x81\x00\x00\x05\x86\xdd" + ipv6(rtp),
+        "eth-ipv4-trailer": bytes([0]) + eth + b"\x08\x00" + ipv4(rtp[:20]) + bytes(6),
+        "sll-ipv4-nocsum": bytes([1]) + struct.pack("!HHH8sH", 0, 772, 6, bytes(8), 0x0800)
+        + ipv4(rtp, zero=True),
+        "sll2-ipv6-hbh": bytes([2]) + struct.pack("!HHIHBB8s", 0x86DD, 0, 1, 772, 0, 6, bytes(8))
+        + ipv6(rtp, hop_by_hop=True),
+        "null-ipv4-opts": bytes([3]) + struct.pack("<I", 2) + ipv4(rtp, options=bytes([1, 1, 1, 0])),
+        "loop-ipv6": bytes([4]) + struct.pack("!I", 30) + ipv6(rtp),
+        "raw-ipv4": bytes([5]) + ipv4(rtp),
+        "ipv4-fragment": bytes([6]) + ipv4(rtp)[:6] + b"\x20\x00" + ipv4(rtp)[8:],
+        "ipv6": bytes([7]) + ipv6(b""),
+    }
+    (CORPUS / "pcap_frame").mkdir(parents=True, exist_ok=True)
+    for name, data in seeds.items():
+        write("pcap_frame", "hand-" + name, data)
+    return len(seeds)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gen", help="path of the built fuzz_corpus_gen")
@@ -124,11 +191,11 @@ def main():
         for old in directory.iterdir():
             if old.name.startswith(GENERATED):
                 old.unlink()
-    n = vector_seeds() + cursor_seeds()
+    n = vector_seeds() + cursor_seeds() + pcap_frame_seeds()
     if args.gen:
         subprocess.run([args.gen, str(CORPUS / "rtp_unprotect"), str(CORPUS / "rtcp_unprotect")],
                        check=True)
-    for target in ("rtp_unprotect", "rtcp_unprotect", "cursor"):
+    for target in ("rtp_unprotect", "rtcp_unprotect", "cursor", "pcap_frame"):
         print(f"{target}: {len(os.listdir(CORPUS / target))} seeds")
     return 0 if n else 1
 
