@@ -234,6 +234,12 @@ struct galois_sdes_session;
 GALOIS_API GALOIS_MUST_CHECK galois_err
 galois_sdes_session_new(struct galois_sdes_session **out, const struct galois_sdes_policy *policy);
 
+// galois_sdes_session_copy sets `*out` to a new session holding everything `s` holds (policy,
+// offered and negotiated keys), so a re-offer can be negotiated on the copy and the original
+// kept when it is refused. Free the copy with galois_sdes_session_free. GALOIS_ERR_NOMEM.
+GALOIS_API GALOIS_MUST_CHECK galois_err
+galois_sdes_session_copy(struct galois_sdes_session **out, const struct galois_sdes_session *s);
+
 // galois_sdes_session_free wipes every key the session holds and frees it. NULL is a no-op.
 GALOIS_API void galois_sdes_session_free(struct galois_sdes_session *s);
 
@@ -248,7 +254,7 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_sdes_offer(struct galois_sdes_ses
 // galois_sdes_answer negotiates `offer` and writes the security part of each m= section of
 // `answer` (the skeleton galois_sdp_answer_new made from `offer`): profile, the chosen a=crypto
 // with the offer's tag and our own fresh key (kept from the last answer in a re-offer that
-// keeps the same tag and suite, unless `rekey`), a=cryptex, RFC 6904 extmaps, and port 0 for a
+// keeps the suite, whatever the tag, unless `rekey`), a=cryptex, RFC 6904 extmaps, and port 0 for a
 // refused section. `*out` gets the result (free it with galois_sdes_result_free). It returns
 // GALOIS_ERR_OK when at least one section was accepted (refused ones have their reason in the
 // result), GALOIS_ERR_POLICY when none was (`reason`, room `max_reason_len`, names what was

@@ -31,12 +31,14 @@ static galois_err plain(struct answering *a)
     return sdes_set_hdrext(a->answer, a->i, none);
 }
 
-// our_key keeps the key of the last answer when the peer keeps the tag and the suite, unless
-// asked to re-key; else draws a new one.
+// our_key keeps our key of the last exchange when the suite stays the same (the tag may
+// change: RFC 4568 §7.1.4 lets an answerer keep its key, and our stream goes on under it with
+// the same ROC and indexes), unless asked to re-key; else draws a new one. A new suite needs a
+// new key of its own length.
 static galois_err our_key(struct answering *a, const struct galois_sdes_crypto *c)
 {
     struct sdes_media *st = &a->s->media[a->i];
-    if (!a->rekey && st->negotiated && st->tag == c->tag && st->suite == c->suite) {
+    if (!a->rekey && st->negotiated && st->suite == c->suite) {
         return GALOIS_ERR_OK;
     }
     galois_err err =

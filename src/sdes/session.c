@@ -41,6 +41,17 @@ galois_err galois_sdes_session_new(struct galois_sdes_session **out,
     return GALOIS_ERR_OK;
 }
 
+galois_err galois_sdes_session_copy(struct galois_sdes_session **out,
+                                    const struct galois_sdes_session *s)
+{
+    *out = calloc(1, sizeof(**out));
+    if (*out == NULL) {
+        return GALOIS_ERR_NOMEM;
+    }
+    **out = *s;
+    return GALOIS_ERR_OK;
+}
+
 void galois_sdes_session_free(struct galois_sdes_session *s)
 {
     if (s != NULL) {
