@@ -125,6 +125,19 @@ GALOIS_API GALOIS_MUST_CHECK galois_err
 galois_media_stream_new(struct galois_media_stream **out,
                         const struct galois_media_stream_config *cfg, char *why, size_t max_why);
 
+// galois_media_stream_rekey gives an SRTP stream the keysets of a new negotiation (a
+// re-INVITE). A direction whose keyset equals the one in use keeps its engine session as it
+// is; a changed one gets a new session, and the old one's keys are wiped. The ROC goes on: a
+// new send session starts at the ROC ours reached (our sequence numbers go on), and a new
+// receive session takes the ROC of the peer's stream (libsrtp's srtp_update does the same).
+// Until a packet authenticates under the new receive key, packets that fail it are tried
+// under the old one (sent before the peer switched). Call it once per negotiation, never per
+// packet. GALOIS_ERR_STATE for a plain-RTP stream or a NULL keyset (make a new stream to go
+// between RTP and SRTP), else as galois_media_stream_new; on failure the stream is unchanged.
+GALOIS_API GALOIS_MUST_CHECK galois_err
+galois_media_stream_rekey(struct galois_media_stream *s, const struct galois_sdes_keyset *tx,
+                          const struct galois_sdes_keyset *rx, char *why, size_t max_why);
+
 // galois_media_stream_free wipes the keys (the engine does), and frees `s`. NULL is a no-op.
 GALOIS_API void galois_media_stream_free(struct galois_media_stream *s);
 
@@ -185,6 +198,7 @@ struct galois_media_stats {
     uint64_t ssrc_changes;      // the peer's SSRC changed; counts restarted
     uint64_t rtcp_sent;         // RTCP compound packets built
     uint64_t rtcp_received;     // RTCP compound packets accepted
+    uint64_t rekeys;            // galois_media_stream_rekey calls that changed a key
     double jitter_ms;           // interarrival jitter (RFC 3550 A.8), milliseconds
     double rtt_ms;              // round trip from the peer's last report on our SR; < 0: none
     int64_t remote_lost;        // cumulative lost the peer reported for our stream

@@ -40,6 +40,12 @@ struct galois_media_stream {
     size_t cname_len;
     struct galois_srtp *tx;  // owned; NULL for plain RTP
     struct galois_srtp *rx;  // owned; NULL for plain RTP
+    // rx_prev is the receive session of the key before the last re-key, owned: packets that
+    // fail under `rx` are tried under it until one authenticates under `rx` (those the peer
+    // sent before it switched). NULL when there is no re-key in progress.
+    struct galois_srtp *rx_prev;
+    struct galois_sdes_keyset tx_keys;  // secret: what `tx` was made from (re-key compares)
+    struct galois_sdes_keyset rx_keys;  // secret: what `rx` was made from
     // Sender.
     uint16_t seq;  // of the next packet
     uint32_t ts;   // of the next packet

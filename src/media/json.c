@@ -57,6 +57,7 @@ galois_err galois_media_stats_json(char *out, size_t max_out, const struct galoi
     put_u(&b, ",\"ssrc_changes\":", st->ssrc_changes);
     put_u(&b, ",\"rtcp_sent\":", st->rtcp_sent);
     put_u(&b, ",\"rtcp_received\":", st->rtcp_received);
+    put_u(&b, ",\"rekeys\":", st->rekeys);
     put_f(&b, ",\"jitter_ms\":", st->jitter_ms);
     put_f(&b, ",\"rtt_ms\":", st->rtt_ms);
     put_i(&b, ",\"remote_lost\":", st->remote_lost);

@@ -1,5 +1,7 @@
 // The receive path: RFC 5761 demultiplexing, unprotect, the RTP header through the cursor,
 // RFC 3550 A.1 sequence tracking, A.8 jitter, silence for gaps, and G.711 decoding.
+#include <string.h>
+
 #include "internal.h"
 
 enum {
@@ -150,12 +152,37 @@ static size_t decode(struct galois_media_stream *s, const struct rtp_header *h, 
     return gap + n;
 }
 
+// unprotect decrypts `pkt` in place under the receive session. During a re-key a packet
+// that fails authentication under the new key is tried under the old one (sent before the
+// peer switched); the first packet authentic under the new key retires the old one.
+static galois_err unprotect(struct galois_media_stream *s, uint8_t *pkt, size_t len,
+                            size_t *plain_len, bool rtcp)
+{
+    uint8_t copy[GALOIS_MEDIA_MAX_PACKET];
+    bool fallback = s->rx_prev != NULL && len <= sizeof(copy);
+    if (fallback) {
+        memcpy(copy, pkt, len);  // a failed unprotect wipes the buffer
+    }
+    galois_err err = rtcp ? galois_srtp_unprotect_rtcp(s->rx, pkt, plain_len, len, pkt, len)
+                          : galois_srtp_unprotect(s->rx, pkt, plain_len, len, pkt, len);
+    if (err == GALOIS_ERR_OK && s->rx_prev != NULL) {
+        galois_srtp_free(s->rx_prev);
+        s->rx_prev = NULL;
+    } else if (err == GALOIS_ERR_AUTH && fallback) {
+        memcpy(pkt, copy, len);
+        err = rtcp ? galois_srtp_unprotect_rtcp(s->rx_prev, pkt, plain_len, len, pkt, len)
+                   : galois_srtp_unprotect(s->rx_prev, pkt, plain_len, len, pkt, len);
+        err = err == GALOIS_ERR_OK ? GALOIS_ERR_OK : GALOIS_ERR_AUTH;
+    }
+    return err;
+}
+
 static galois_err receive_rtp(struct galois_media_stream *s, uint8_t *pkt, size_t len,
                               uint64_t now_us, int16_t *pcm, size_t max_samples, size_t *n_samples)
 {
     size_t plain_len = len;
     if (s->rx != NULL) {
-        galois_err err = galois_srtp_unprotect(s->rx, pkt, &plain_len, len, pkt, len);
+        galois_err err = unprotect(s, pkt, len, &plain_len, false);
         if (err != GALOIS_ERR_OK) {
             return count_drop(s, err);
         }
@@ -201,7 +228,7 @@ static galois_err receive_rtcp(struct galois_media_stream *s, uint8_t *pkt, size
 {
     size_t plain_len = len;
     if (s->rx != NULL) {
-        galois_err err = galois_srtp_unprotect_rtcp(s->rx, pkt, &plain_len, len, pkt, len);
+        galois_err err = unprotect(s, pkt, len, &plain_len, true);
         if (err != GALOIS_ERR_OK) {
             return count_drop(s, err);
         }

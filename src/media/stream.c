@@ -100,6 +100,8 @@ galois_err galois_media_stream_new(struct galois_media_stream **out,
         if (err != GALOIS_ERR_OK) {
             goto out;
         }
+        s->tx_keys = *cfg->tx;
+        s->rx_keys = *cfg->rx;
     }
     *out = s;
     s = NULL;
@@ -115,8 +117,91 @@ void galois_media_stream_free(struct galois_media_stream *s)
     }
     galois_srtp_free(s->tx);
     galois_srtp_free(s->rx);
+    galois_srtp_free(s->rx_prev);
     galois_secure_zero(s, sizeof(*s));
     free(s);
+}
+
+static bool key_equal(const struct galois_srtp_master_key *a,
+                      const struct galois_srtp_master_key *b)
+{
+    return memcmp(a->key, b->key, sizeof(a->key)) == 0 &&
+           memcmp(a->salt, b->salt, sizeof(a->salt)) == 0 &&
+           memcmp(a->mki, b->mki, sizeof(a->mki)) == 0 && a->lifetime == b->lifetime;
+}
+
+// keyset_equal tells whether two keysets would make the same engine session. Field by field:
+// padding bytes of copies need not be equal.
+static bool keyset_equal(const struct galois_sdes_keyset *a, const struct galois_sdes_keyset *b)
+{
+    if (a->suite != b->suite || a->num_keys != b->num_keys || a->mki_len != b->mki_len ||
+        a->kdr_log2 != b->kdr_log2 || a->window != b->window ||
+        a->unencrypted_srtp != b->unencrypted_srtp ||
+        a->unencrypted_srtcp != b->unencrypted_srtcp ||
+        a->unauthenticated_srtp != b->unauthenticated_srtp || a->cryptex != b->cryptex ||
+        memcmp(a->encrypt_ext_ids, b->encrypt_ext_ids, sizeof(a->encrypt_ext_ids)) != 0) {
+        return false;
+    }
+    for (size_t i = 0; i < a->num_keys && i < GALOIS_SDES_MAX_KEYS; i++) {
+        if (!key_equal(&a->keys[i], &b->keys[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// carry_roc gives stream `ssrc` of `to` the rollover counter it reached in `from`, so a new key
+// goes on from the same packet index (RFC 3711 §3.3.1; libsrtp's srtp_update does the same).
+static galois_err carry_roc(struct galois_srtp *to, const struct galois_srtp *from, uint32_t ssrc)
+{
+    uint32_t roc = 0;
+    if (galois_srtp_get_roc(from, &roc, ssrc) != GALOIS_ERR_OK) {
+        return GALOIS_ERR_OK;  // the old session never saw this stream: nothing to carry
+    }
+    return galois_srtp_set_roc(to, ssrc, roc);
+}
+
+galois_err galois_media_stream_rekey(struct galois_media_stream *s,
+                                     const struct galois_sdes_keyset *tx,
+                                     const struct galois_sdes_keyset *rx, char *why, size_t max_why)
+{
+    if (s->tx == NULL || tx == NULL || rx == NULL) {
+        say(why, max_why, "re-key: only an SRTP stream takes new SRTP keys");
+        return GALOIS_ERR_STATE;
+    }
+    struct galois_srtp *new_tx = NULL;
+    struct galois_srtp *new_rx = NULL;
+    galois_err err = GALOIS_ERR_OK;
+    if (!keyset_equal(tx, &s->tx_keys)) {
+        err = open_srtp(&new_tx, tx, GALOIS_SRTP_SEND, s->ssrc, why, max_why);
+        if (err == GALOIS_ERR_OK) {
+            err = carry_roc(new_tx, s->tx, s->ssrc);
+        }
+    }
+    if (err == GALOIS_ERR_OK && !keyset_equal(rx, &s->rx_keys)) {
+        err = open_srtp(&new_rx, rx, GALOIS_SRTP_RECEIVE, 0, why, max_why);
+        if (err == GALOIS_ERR_OK && s->src.active) {
+            err = carry_roc(new_rx, s->rx, s->src.ssrc);
+        }
+    }
+    if (err != GALOIS_ERR_OK) {
+        galois_srtp_free(new_tx);
+        galois_srtp_free(new_rx);
+        return err;  // the stream keeps its keys
+    }
+    if (new_tx != NULL) {
+        galois_srtp_free(s->tx);  // wipes the old key
+        s->tx = new_tx;
+        s->tx_keys = *tx;
+    }
+    if (new_rx != NULL) {
+        galois_srtp_free(s->rx_prev);
+        s->rx_prev = s->rx;
+        s->rx = new_rx;
+        s->rx_keys = *rx;
+    }
+    s->st.rekeys += (new_tx != NULL || new_rx != NULL) ? 1 : 0;
+    return GALOIS_ERR_OK;
 }
 
 galois_err galois_media_stream_send(struct galois_media_stream *s, const int16_t *pcm, uint8_t *out,
