@@ -41,6 +41,22 @@ enum galois_sip_event_kind {
     GALOIS_SIP_EV_ESTABLISHED,       // the call is up: galois_sip_call_media has the media
     GALOIS_SIP_EV_ENDED,             // the call is over: status (final, or 0), reason
     GALOIS_SIP_EV_OPTIONS_RESPONSE,  // the final response to galois_sip_ua_options: status
+    // GALOIS_SIP_EV_UPDATED: the peer sent a re-INVITE in an established call. status 200: it
+    // was accepted and galois_sip_call_media has the new media (keys, remote address, our
+    // direction); `changes` says what changed (GALOIS_SIP_CHANGED_*, 0 for a session refresh
+    // that changed nothing). Otherwise (488, 500) it was refused, `reason` says why, and the
+    // session stays exactly as it was. docs/SIP.md, "re-INVITE".
+    GALOIS_SIP_EV_UPDATED,
+};
+
+// What a re-INVITE changed (galois_sip_event.changes).
+enum {
+    GALOIS_SIP_CHANGED_RECEIVE_KEY = 1u << 0,  // the peer's key, suite or session parameters
+    GALOIS_SIP_CHANGED_SEND_KEY = 1u << 1,     // our key (the suite changed)
+    GALOIS_SIP_CHANGED_SECURITY = 1u << 2,     // SRTP <-> plain RTP (optional policy)
+    GALOIS_SIP_CHANGED_REMOTE = 1u << 3,       // the peer's media address or ports
+    GALOIS_SIP_CHANGED_DIRECTION = 1u << 4,    // the direction (hold, resume)
+    GALOIS_SIP_CHANGED_CODEC = 1u << 5,        // the payload type we send
 };
 
 // galois_sip_event is valid only during the callback. For GALOIS_SIP_EV_ENDED, `call` stays
@@ -53,6 +69,7 @@ struct galois_sip_event {
     const char *reason;            // human text: the reason phrase, or what went wrong
     bool local_end;                // ENDED: we hung up, cancelled or refused
     const char *text;              // OPTIONS_RESPONSE: the whole response, else NULL
+    unsigned changes;              // UPDATED: GALOIS_SIP_CHANGED_* bits; else 0
 };
 
 typedef void (*galois_sip_event_fn)(void *arg, const struct galois_sip_event *ev);
@@ -148,6 +165,10 @@ struct galois_sip_media {
     uint16_t remote_rtcp_port;
     bool rtcp_mux;
     int payload_type;  // 0 (PCMU) or 8 (PCMA)
+    // direction is ours, as our last SDP says it: GALOIS_SDP_SENDRECV, GALOIS_SDP_RECVONLY
+    // (the peer holds the call with a=sendonly: send nothing, keep receiving),
+    // GALOIS_SDP_SENDONLY or GALOIS_SDP_INACTIVE (send nothing, expect nothing).
+    enum galois_sdp_direction direction;
 };
 
 // galois_sip_media_cleanup wipes the keys of `m`.

@@ -10,20 +10,11 @@
 
 enum {
     MAX_AUTH_TRIES = 2,
-    PLACEHOLDER_PORT = 9,  // the answer's port until the program answers with its own
-    SDP_MAX = 8192,
 };
-
-#define ALLOW_HEADER "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
 
 static const char *ua_name(const struct galois_sip_ua *ua)
 {
     return ua->cfg.user_agent[0] != '\0' ? ua->cfg.user_agent : "galois";
-}
-
-static bool sdes_needs_tls(const struct galois_sdes_policy *p)
-{
-    return p->mode != GALOIS_SDES_FORBIDDEN;
 }
 
 void galois_sip_media_cleanup(struct galois_sip_media *m)
@@ -33,7 +24,7 @@ void galois_sip_media_cleanup(struct galois_sip_media *m)
     }
 }
 
-static void call_end(struct galois_sip_call *c, int status, const char *reason, bool local)
+void sip_call_end(struct galois_sip_call *c, int status, const char *reason, bool local)
 {
     if (c->state == CALL_ENDED) {
         return;
@@ -66,6 +57,7 @@ static void call_free(struct galois_sip_call *c)
     if (c == NULL) {
         return;
     }
+    sip_reinvite_free(&c->re);
     struct galois_sip_ua *ua = c->ua;
     for (size_t i = 0; i < GALOIS_SIP_MAX_CALLS; i++) {
         if (ua->calls[i] == c) {
@@ -134,76 +126,6 @@ static void keep_tls_info(struct galois_sip_call *c, const struct sip_conn *conn
     }
 }
 
-// media_from_sdp reads the peer's side of m= section `index` of `sdp`.
-static void media_from_sdp(struct galois_sip_media *m, const struct galois_sdp *sdp, size_t index,
-                           bool mux_ours)
-{
-    const struct galois_sdp_media *md = &sdp->media[index];
-    const struct galois_sdp_conn *conn = md->num_conns > 0 ? &md->conns[0] : sdp->conn;
-    if (conn != NULL) {
-        snprintf(m->remote_address, sizeof(m->remote_address), "%s", conn->address);
-        char *slash = strchr(m->remote_address, '/');
-        if (slash != NULL) {
-            *slash = '\0';
-        }
-    }
-    m->remote_rtp_port = md->port;
-    m->rtcp_mux = mux_ours && galois_sdp_media_has_flag(sdp, index, "rtcp-mux", false);
-    m->remote_rtcp_port = m->rtcp_mux ? md->port : (uint16_t)(md->port + 1);
-    const char *rtcp = galois_sdp_attr_get(md->attrs, md->num_attrs, "rtcp", 0);
-    if (rtcp != NULL && !m->rtcp_mux) {
-        unsigned long p = strtoul(rtcp, NULL, 10);
-        if (p > 0 && p < 65536) {
-            m->remote_rtcp_port = (uint16_t)p;
-        }
-    }
-    m->payload_type = -1;
-    for (size_t i = 0; i < md->num_fmts && m->payload_type < 0; i++) {
-        if (strcmp(md->fmts[i], "0") == 0) {
-            m->payload_type = 0;
-        } else if (strcmp(md->fmts[i], "8") == 0) {
-            m->payload_type = 8;
-        }
-    }
-}
-
-// first_audio returns the index of the first audio m= section, or -1.
-static int first_audio(const struct galois_sdp *sdp)
-{
-    for (size_t i = 0; i < sdp->num_media; i++) {
-        if (strcmp(sdp->media[i].type, "audio") == 0 && sdp->media[i].port != 0) {
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
-static bool media_result(struct galois_sip_call *c, const struct galois_sdp *peer_sdp, size_t index,
-                         char *why, size_t max_why)
-{
-    const struct galois_sdes_media_result *r = &c->result->media[index];
-    if (r->state != GALOIS_SDES_SRTP && r->state != GALOIS_SDES_PLAIN) {
-        snprintf(why, max_why, "audio refused: %s", r->reason[0] != '\0' ? r->reason : "port 0");
-        return false;
-    }
-    struct galois_sip_media *m = &c->media;
-    memset(m, 0, sizeof(*m));
-    m->state = r->state;
-    if (r->state == GALOIS_SDES_SRTP) {
-        m->send = r->send;
-        m->receive = r->receive;
-        const char *name = galois_sdes_suite_name(r->send.suite);
-        snprintf(m->suite, sizeof(m->suite), "%s", name != NULL ? name : "?");
-    }
-    media_from_sdp(m, peer_sdp, index, c->media_local.rtcp_mux);
-    if (m->payload_type < 0) {
-        snprintf(why, max_why, "no common audio codec (galois sends PCMU or PCMA)");
-        return false;
-    }
-    c->have_media = true;
-    return true;
-}
-
 // build_offer makes our SDP offer for an outgoing call into c->offer_text.
 static galois_err build_offer(struct galois_sip_call *c, char *why, size_t max_why)
 {
@@ -258,8 +180,8 @@ static galois_err build_offer(struct galois_sip_call *c, char *why, size_t max_w
     char *text = NULL;
     size_t len = 0;
     if (err == GALOIS_ERR_OK) {
-        text = malloc(SDP_MAX);
-        err = text == NULL ? GALOIS_ERR_NOMEM : galois_sdp_write(text, &len, SDP_MAX, c->offer);
+        text = malloc(SIP_SDP_MAX);
+        err = text == NULL ? GALOIS_ERR_NOMEM : galois_sdp_write(text, &len, SIP_SDP_MAX, c->offer);
     }
     if (err != GALOIS_ERR_OK) {
         snprintf(why, max_why, "cannot build the SDP offer: %s", galois_err_str(err));
@@ -267,6 +189,8 @@ static galois_err build_offer(struct galois_sip_call *c, char *why, size_t max_w
         return err;
     }
     c->offer_text = text;
+    snprintf(c->sdp_sess_id, sizeof(c->sdp_sess_id), "%s", fmt_id);
+    c->sdp_version = 1;
     return GALOIS_ERR_OK;
 }
 
@@ -304,7 +228,7 @@ static galois_err send_invite(struct galois_sip_call *c, const char *auth, char 
         text, SIP_MAX_TEXT,
         "INVITE %s SIP/2.0\r\nVia: SIP/2.0/%s %s%s%s:%u;branch=%s;rport\r\nMax-Forwards: 70\r\n"
         "From: <%s>;tag=%s\r\nTo: <%s>\r\nCall-ID: %s\r\nCSeq: %u INVITE\r\nContact: "
-        "%s\r\n" ALLOW_HEADER
+        "%s\r\n" SIP_ALLOW_HEADER
         "User-Agent: %s\r\n%sContent-Type: application/sdp\r\n"
         "Content-Length: %zu\r\n\r\n%s",
         c->remote_uri, sip_transport_name(c->first_hop.transport), v6 ? "[" : "", host,
@@ -347,7 +271,7 @@ galois_err galois_sip_call_new(struct galois_sip_ua *ua, struct galois_sip_call 
                  sip_transport_name(hop.transport));
         return GALOIS_ERR_POLICY;
     }
-    if (sdes_needs_tls(&ua->cfg.srtp_out) && hop.transport != GALOIS_SIP_TRANSPORT_TLS &&
+    if (sip_sdes_needs_tls(&ua->cfg.srtp_out) && hop.transport != GALOIS_SIP_TRANSPORT_TLS &&
         !ua->cfg.allow_sdes_without_tls) {
         snprintf(why, max_why,
                  "the SRTP keys (SDES) would travel in clear over %s to %s: use TLS, or allow "
@@ -454,10 +378,10 @@ static void on_bye_response(struct galois_sip_ua *ua, void *owner, osip_message_
     }
     char text[GALOIS_SIP_MAX_REASON];
     snprintf(text, sizeof(text), "hung up (BYE answered %d %s)", status, reason);
-    call_end(c, c->end_status != 0 ? c->end_status : 200, text, true);
+    sip_call_end(c, c->end_status != 0 ? c->end_status : 200, text, true);
 }
 
-static galois_err send_bye(struct galois_sip_call *c, char *why, size_t max_why)
+galois_err sip_send_bye(struct galois_sip_call *c, char *why, size_t max_why)
 {
     struct sip_dest dest;
     char branch[SIP_TOKEN_LEN];
@@ -555,20 +479,22 @@ static void invite_2xx(struct galois_sip_call *c, osip_message_t *resp)
     } else if (galois_sdp_parse(&answer, &err_off, body, sdp_len) != GALOIS_ERR_OK) {
         snprintf(why, sizeof(why), "the SDP answer is malformed at byte %zu", err_off);
     } else if (!c->secure && c->invite_txn != NULL && c->invite_txn->conn == NULL &&
-               sdes_needs_tls(&c->ua->cfg.srtp_out) && !c->ua->cfg.allow_sdes_without_tls) {
+               sip_sdes_needs_tls(&c->ua->cfg.srtp_out) && !c->ua->cfg.allow_sdes_without_tls) {
         snprintf(why, sizeof(why), "SDES keys came over a transport without TLS");
     } else {
         char reason[GALOIS_SDES_MAX_REASON_LEN] = "";
         galois_err err = galois_sdes_answer_received(c->sdes, &c->result, &err_off, reason,
                                                      sizeof(reason), answer);
-        int idx = first_audio(answer);
+        int idx = sip_first_audio(answer);
         if (err != GALOIS_ERR_OK) {
             galois_sip_msg_why(why, sizeof(why), "SDP answer refused: %s%s%s", galois_err_str(err),
                                reason[0] != '\0' ? ": " : "", reason);
         } else if (idx < 0) {
             snprintf(why, sizeof(why), "the answer accepts no audio stream");
         } else {
-            ok = media_result(c, answer, (size_t)idx, why, sizeof(why));
+            ok = sip_media_result(&c->media, &c->result->media[idx], answer, (size_t)idx,
+                                  c->media_local.rtcp_mux, why, sizeof(why));
+            c->have_media = ok;
         }
     }
     galois_sdp_free(answer);
@@ -576,10 +502,10 @@ static void invite_2xx(struct galois_sip_call *c, osip_message_t *resp)
         char bye_why[GALOIS_SIP_MAX_REASON];
         c->end_status = 200;
         snprintf(c->end_reason, sizeof(c->end_reason), "%s", why);
-        if (send_bye(c, bye_why, sizeof(bye_why)) != GALOIS_ERR_OK) {
-            call_end(c, 200, why, true);
+        if (sip_send_bye(c, bye_why, sizeof(bye_why)) != GALOIS_ERR_OK) {
+            sip_call_end(c, 200, why, true);
         } else {
-            call_end(c, 200, why, true);
+            sip_call_end(c, 200, why, true);
         }
         return;
     }
@@ -587,7 +513,7 @@ static void invite_2xx(struct galois_sip_call *c, osip_message_t *resp)
     sip_event(c->ua, GALOIS_SIP_EV_ESTABLISHED, c, 200, "OK", false, NULL);
     if (c->cancel_pending) {
         char bye_why[GALOIS_SIP_MAX_REASON];
-        (void)send_bye(c, bye_why, sizeof(bye_why));
+        (void)sip_send_bye(c, bye_why, sizeof(bye_why));
     }
 }
 
@@ -634,7 +560,7 @@ static void on_invite_response(struct galois_sip_ua *ua, void *owner, osip_messa
     if (resp == NULL) {  // timeout or transport failure
         c->invite_txn = NULL;
         snprintf(why, sizeof(why), "%s", reason != NULL ? reason : "no response");
-        call_end(c, status, why, false);
+        sip_call_end(c, status, why, false);
         return;
     }
     if (status < 200) {
@@ -661,13 +587,13 @@ static void on_invite_response(struct galois_sip_ua *ua, void *owner, osip_messa
             return;
         }
         galois_secure_zero(auth, sizeof(auth));
-        call_end(c, status, why, false);
+        sip_call_end(c, status, why, false);
         return;
     }
     char warn[GALOIS_SIP_MAX_REASON];
     warning_text(resp, warn, sizeof(warn));
     galois_sip_msg_why(why, sizeof(why), "%d %s%s", status, reason, warn);
-    call_end(c, status, why, c->cancel_pending);
+    sip_call_end(c, status, why, c->cancel_pending);
 }
 
 galois_err galois_sip_call_hangup(struct galois_sip_call *call)
@@ -684,8 +610,8 @@ galois_err galois_sip_call_hangup(struct galois_sip_call *call)
             return galois_sip_call_reject(call, 603);
         case CALL_IN_ANSWERED:
         case CALL_UP:
-            if (send_bye(call, why, sizeof(why)) != GALOIS_ERR_OK) {
-                call_end(call, 0, why, true);
+            if (sip_send_bye(call, why, sizeof(why)) != GALOIS_ERR_OK) {
+                sip_call_end(call, 0, why, true);
                 return GALOIS_ERR_IO;
             }
             return GALOIS_ERR_OK;
@@ -696,9 +622,8 @@ galois_err galois_sip_call_hangup(struct galois_sip_call *call)
 
 // --- incoming calls ---
 
-static void respond(struct galois_sip_ua *ua, struct sip_txn *t, const osip_message_t *req,
-                    int status, const char *reason, const char *to_tag, const char *extra,
-                    const char *body)
+void sip_respond(struct galois_sip_ua *ua, struct sip_txn *t, const osip_message_t *req, int status,
+                 const char *reason, const char *to_tag, const char *extra, const char *body)
 {
     char *text = malloc(SIP_MAX_TEXT);
     size_t len = 0;
@@ -726,8 +651,8 @@ static struct galois_sip_call *find_dialog(struct galois_sip_ua *ua, const osip_
     return NULL;
 }
 
-static void refuse_488(struct galois_sip_ua *ua, struct sip_txn *t, const osip_message_t *req,
-                       const char *tag, const char *why)
+void sip_refuse_488(struct galois_sip_ua *ua, struct sip_txn *t, const osip_message_t *req,
+                    const char *tag, const char *why)
 {
     char warning[GALOIS_SIP_MAX_REASON + 64];
     char clean[GALOIS_SIP_MAX_REASON];
@@ -738,7 +663,7 @@ static void refuse_488(struct galois_sip_ua *ua, struct sip_txn *t, const osip_m
     }
     clean[j] = '\0';
     snprintf(warning, sizeof(warning), "Warning: 305 galois \"%s\"\r\n", clean);
-    respond(ua, t, req, 488, NULL, tag, warning, NULL);
+    sip_respond(ua, t, req, 488, NULL, tag, warning, NULL);
 }
 
 static void incoming_invite(struct galois_sip_ua *ua, osip_message_t *req, struct sip_txn *t,
@@ -748,10 +673,10 @@ static void incoming_invite(struct galois_sip_ua *ua, osip_message_t *req, struc
     if (new_token(tag, sizeof(tag), "", 8) != GALOIS_ERR_OK) {
         return;
     }
-    respond(ua, t, req, 100, NULL, NULL, NULL, NULL);
+    sip_respond(ua, t, req, 100, NULL, NULL, NULL, NULL);
     struct galois_sip_call *c = call_alloc(ua);
     if (c == NULL) {
-        respond(ua, t, req, 486, NULL, tag, NULL, NULL);
+        sip_respond(ua, t, req, 486, NULL, tag, NULL, NULL);
         return;
     }
     c->in_txn = t;
@@ -796,68 +721,24 @@ static void incoming_invite(struct galois_sip_ua *ua, osip_message_t *req, struc
     c->state = CALL_IN_OFFERED;
 
     char why[GALOIS_SIP_MAX_REASON] = "";
-    size_t sdp_len = 0;
-    const char *body = galois_sip_msg_sdp(req, &sdp_len);
-    bool over_tls = from->transport == GALOIS_SIP_TRANSPORT_TLS;
-    size_t err_off = 0;
-    galois_err err = GALOIS_ERR_OK;
-    if (c->secure && !over_tls) {
-        snprintf(why, sizeof(why), "a sips: request arrived over %s",
-                 sip_transport_name(from->transport));
-        err = GALOIS_ERR_POLICY;
-    } else if (body == NULL) {
-        snprintf(why, sizeof(why),
-                 "no SDP offer in the INVITE (galois does not take offerless "
-                 "INVITEs)");
-        err = GALOIS_ERR_UNSUPPORTED;
-    } else if (galois_sdp_parse(&c->offer, &err_off, body, sdp_len) != GALOIS_ERR_OK) {
-        snprintf(why, sizeof(why), "malformed SDP offer at byte %zu", err_off);
-        err = GALOIS_ERR_PARSE;
-    } else if (!over_tls && !ua->cfg.allow_sdes_without_tls && strstr(body, "a=crypto") != NULL) {
-        snprintf(why, sizeof(why), "SDES keys arrived in clear over %s: refused as compromised",
-                 sip_transport_name(from->transport));
-        err = GALOIS_ERR_POLICY;
-    } else if (!over_tls && !ua->cfg.allow_sdes_without_tls && sdes_needs_tls(&ua->cfg.srtp_in)) {
-        snprintf(why, sizeof(why), "our SDES keys would travel in clear over %s",
-                 sip_transport_name(from->transport));
-        err = GALOIS_ERR_POLICY;
-    }
+    struct sip_offer o;
+    galois_err err = sip_offer_negotiate(&o, ua, &ua->cfg.srtp_in, NULL, c->secure, false, req,
+                                         from, why, sizeof(why));
     if (err == GALOIS_ERR_OK) {
-        const char *addr = c->offer->conn != NULL && strcmp(c->offer->conn->addrtype, "IP6") == 0
-                               ? "::1"
-                               : "127.0.0.1";
-        struct galois_sdp_answer_options opts = {
-            .address = addr,
-            .addrtype = strchr(addr, ':') != NULL ? "IP6" : "IP4",
-            .first_port = PLACEHOLDER_PORT,
-        };
-        char reason[GALOIS_SDES_MAX_REASON_LEN] = "";
-        err = galois_sdp_answer_new(&c->answer, c->offer, &opts);
-        if (err == GALOIS_ERR_OK) {
-            err = galois_sdes_session_new(&c->sdes, &ua->cfg.srtp_in);
-        }
-        if (err == GALOIS_ERR_OK) {
-            err = galois_sdes_answer(c->sdes, c->answer, &c->result, &err_off, reason,
-                                     sizeof(reason), c->offer, false);
-        }
-        int idx = first_audio(c->offer);
-        if (err != GALOIS_ERR_OK) {
-            galois_sip_msg_why(why, sizeof(why), "%s%s%s",
-                               err == GALOIS_ERR_POLICY ? "" : galois_err_str(err),
-                               err == GALOIS_ERR_POLICY || reason[0] == '\0' ? "" : ": ", reason);
-        } else if (idx < 0) {
-            snprintf(why, sizeof(why), "no audio stream in the offer");
-            err = GALOIS_ERR_UNSUPPORTED;
-        } else if (!media_result(c, c->offer, (size_t)idx, why, sizeof(why))) {
-            err = GALOIS_ERR_UNSUPPORTED;
-        }
+        c->offer = o.offer;
+        c->answer = o.answer;
+        c->sdes = o.sdes;
+        c->result = o.result;
+        c->media = o.media;
+        c->have_media = true;
+        galois_sip_media_cleanup(&o.media);
     }
     if (err != GALOIS_ERR_OK) {
-        refuse_488(ua, t, req, c->local_tag, why);
+        sip_refuse_488(ua, t, req, c->local_tag, why);
         c->in_txn = NULL;
         char text[GALOIS_SIP_MAX_REASON + 32];
         snprintf(text, sizeof(text), "refused with 488: %s", why);
-        call_end(c, 488, text, true);
+        sip_call_end(c, 488, text, true);
         return;
     }
     sip_event(ua, GALOIS_SIP_EV_INCOMING, c, 0, c->remote_uri, false, NULL);
@@ -871,32 +752,14 @@ galois_err galois_sip_call_answer(struct galois_sip_call *c,
         return GALOIS_ERR_STATE;
     }
     c->media_local = *media;
-    int idx = first_audio(c->offer);
-    struct galois_sdp_conn addr = {"IN", strchr(media->address, ':') != NULL ? "IP6" : "IP4",
-                                   media->address};
-    galois_err err = galois_sdp_set_conn(c->answer, &addr);
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_set_origin(c->answer, "-", c->answer->origin_sess_id, "1", &addr);
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_media_set_port(c->answer, (size_t)idx, media->rtp_port);
-    }
-    if (err == GALOIS_ERR_OK && !media->rtcp_mux) {
-        galois_sdp_media_remove_attrs(c->answer, (size_t)idx, "rtcp-mux");
-    }
-    if (err == GALOIS_ERR_OK && !media->rtcp_mux && media->rtcp_port != 0 &&
-        media->rtcp_port != media->rtp_port + 1) {
-        char rtcp[16];
-        snprintf(rtcp, sizeof(rtcp), "%u", (unsigned)media->rtcp_port);
-        err = galois_sdp_media_add_attr(c->answer, (size_t)idx, "rtcp", rtcp);
-    }
-    char *sdp = malloc(SDP_MAX);
+    int idx = sip_first_audio(c->offer);
+    snprintf(c->sdp_sess_id, sizeof(c->sdp_sess_id), "%s", c->answer->origin_sess_id);
+    c->sdp_version = 1;
+    char *sdp = NULL;
     size_t sdp_len = 0;
-    if (err == GALOIS_ERR_OK) {
-        err = sdp == NULL ? GALOIS_ERR_NOMEM : galois_sdp_write(sdp, &sdp_len, SDP_MAX, c->answer);
-    }
+    galois_err err = sip_answer_sdp(&sdp, &sdp_len, c->answer, (size_t)idx, media, c->sdp_sess_id,
+                                    c->sdp_version);
     if (err != GALOIS_ERR_OK) {
-        free(sdp);
         return err;
     }
     // The media as answered: rtcp-mux only when both sides want it.
@@ -908,17 +771,17 @@ galois_err galois_sip_call_answer(struct galois_sip_call *c,
     char contact[GALOIS_SIP_MAX_URI + 64];
     sip_contact(ua, &c->in_dest, c->in_conn, c->secure, contact, sizeof(contact));
     char extra[GALOIS_SIP_MAX_URI + 160];
-    snprintf(extra, sizeof(extra), "Contact: %s\r\n" ALLOW_HEADER, contact);
+    snprintf(extra, sizeof(extra), "Contact: %s\r\n" SIP_ALLOW_HEADER, contact);
     char *text = malloc(SIP_MAX_TEXT);
     size_t len = 0;
     if (text == NULL || sip_response_text(text, SIP_MAX_TEXT, &len, ua, c->in_txn->request, 200,
                                           NULL, c->local_tag, extra, sdp) != GALOIS_ERR_OK) {
-        galois_secure_zero(sdp, SDP_MAX);
+        galois_secure_zero(sdp, SIP_SDP_MAX);
         free(sdp);
         free(text);
         return GALOIS_ERR_BUFFER;
     }
-    galois_secure_zero(sdp, SDP_MAX);
+    galois_secure_zero(sdp, SIP_SDP_MAX);
     free(sdp);
     sip_txn_respond(ua, c->in_txn, 200, text, len);
     c->ok_text = text;
@@ -939,9 +802,9 @@ galois_err galois_sip_call_reject(struct galois_sip_call *c, int status)
     if (c->state != CALL_IN_OFFERED || c->in_txn == NULL || status < 400 || status > 699) {
         return GALOIS_ERR_STATE;
     }
-    respond(c->ua, c->in_txn, c->in_txn->request, status, NULL, c->local_tag, NULL, NULL);
+    sip_respond(c->ua, c->in_txn, c->in_txn->request, status, NULL, c->local_tag, NULL, NULL);
     c->in_txn = NULL;
-    call_end(c, status, sip_reason_phrase(status), true);
+    sip_call_end(c, status, sip_reason_phrase(status), true);
     return GALOIS_ERR_OK;
 }
 
@@ -955,20 +818,20 @@ void sip_call_request(struct galois_sip_ua *ua, osip_message_t *req, struct sip_
         }
         struct galois_sip_call *c = find_dialog(ua, req);
         if (c == NULL) {
-            respond(ua, t, req, 481, NULL, NULL, NULL, NULL);
+            sip_respond(ua, t, req, 481, NULL, NULL, NULL, NULL);
         } else {
-            refuse_488(ua, t, req, NULL, "re-INVITE is not supported: the session stays as it is");
+            sip_reinvite(ua, c, req, t, from);
         }
         return;
     }
     if (MSG_IS_BYE(req)) {
         struct galois_sip_call *c = find_dialog(ua, req);
         if (c == NULL) {
-            respond(ua, t, req, 481, NULL, NULL, NULL, NULL);
+            sip_respond(ua, t, req, 481, NULL, NULL, NULL, NULL);
             return;
         }
-        respond(ua, t, req, 200, NULL, NULL, NULL, NULL);
-        call_end(c, 200, "the peer hung up (BYE)", false);
+        sip_respond(ua, t, req, 200, NULL, NULL, NULL, NULL);
+        sip_call_end(c, 200, "the peer hung up (BYE)", false);
     }
 }
 
@@ -977,16 +840,16 @@ void sip_call_cancel(struct galois_sip_ua *ua, osip_message_t *req, struct sip_t
     const char *branch = galois_sip_msg_branch(req);
     struct sip_txn *inv = branch != NULL ? sip_txn_find_server(ua, branch, "INVITE") : NULL;
     if (inv == NULL) {
-        respond(ua, t, req, 481, NULL, NULL, NULL, NULL);
+        sip_respond(ua, t, req, 481, NULL, NULL, NULL, NULL);
         return;
     }
-    respond(ua, t, req, 200, NULL, NULL, NULL, NULL);
+    sip_respond(ua, t, req, 200, NULL, NULL, NULL, NULL);
     for (size_t i = 0; i < GALOIS_SIP_MAX_CALLS; i++) {
         struct galois_sip_call *c = ua->calls[i];
         if (c != NULL && c->in_txn == inv && c->state == CALL_IN_OFFERED) {
-            respond(ua, inv, inv->request, 487, NULL, c->local_tag, NULL, NULL);
+            sip_respond(ua, inv, inv->request, 487, NULL, c->local_tag, NULL, NULL);
             c->in_txn = NULL;
-            call_end(c, 487, "cancelled by the caller", false);
+            sip_call_end(c, 487, "cancelled by the caller", false);
         }
     }
 }
@@ -994,6 +857,9 @@ void sip_call_cancel(struct galois_sip_ua *ua, osip_message_t *req, struct sip_t
 void sip_call_ack(struct galois_sip_ua *ua, osip_message_t *ack)
 {
     struct galois_sip_call *c = find_dialog(ua, ack);
+    if (c != NULL && sip_reinvite_ack(c, ack)) {
+        return;
+    }
     if (c != NULL && c->state == CALL_IN_ANSWERED) {
         c->state = CALL_UP;
         c->t_ack_wait = 0;
@@ -1018,14 +884,17 @@ void sip_call_timers(struct galois_sip_ua *ua, uint64_t now, uint64_t *next)
 {
     for (size_t i = 0; i < GALOIS_SIP_MAX_CALLS; i++) {
         struct galois_sip_call *c = ua->calls[i];
+        if (c != NULL && c->state == CALL_UP) {
+            sip_reinvite_timers(c, now, next);
+        }
         if (c == NULL || c->state != CALL_IN_ANSWERED) {
             continue;
         }
         if (c->t_ack_deadline != 0 && now >= c->t_ack_deadline) {
             char why[GALOIS_SIP_MAX_REASON];
             c->end_status = 408;
-            (void)send_bye(c, why, sizeof(why));
-            call_end(c, 408, "no ACK for our 200 OK", true);
+            (void)sip_send_bye(c, why, sizeof(why));
+            sip_call_end(c, 408, "no ACK for our 200 OK", true);
             continue;
         }
         if (c->t_ack_wait != 0 && now >= c->t_ack_wait && c->ok_text != NULL) {

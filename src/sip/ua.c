@@ -34,6 +34,22 @@ void sip_event(struct galois_sip_ua *ua, enum galois_sip_event_kind kind,
     ua->cfg.on_event(ua->cfg.event_arg, &ev);
 }
 
+void sip_event_updated(struct galois_sip_ua *ua, struct galois_sip_call *call, int status,
+                       const char *reason, unsigned changes)
+{
+    if (ua->cfg.on_event == NULL) {
+        return;
+    }
+    struct galois_sip_event ev = {
+        .kind = GALOIS_SIP_EV_UPDATED,
+        .call = call,
+        .status = status,
+        .reason = reason != NULL ? reason : "",
+        .changes = changes,
+    };
+    ua->cfg.on_event(ua->cfg.event_arg, &ev);
+}
+
 void galois_sip_config_default(struct galois_sip_config *out)
 {
     memset(out, 0, sizeof(*out));
@@ -213,6 +229,9 @@ int galois_sip_ua_timeout(const struct galois_sip_ua *ua)
     }
     for (size_t i = 0; i < GALOIS_SIP_MAX_CALLS; i++) {
         const struct galois_sip_call *c = ua->calls[i];
+        if (c != NULL && c->state == CALL_UP) {
+            sip_reinvite_next(c, &next);
+        }
         if (c != NULL && c->state == CALL_IN_ANSWERED) {
             if (c->t_ack_wait != 0 && c->t_ack_wait < next) {
                 next = c->t_ack_wait;

@@ -22,7 +22,11 @@ enum {
     SIP_MAX_TEXT = GALOIS_SIP_MAX_MSG,
     SIP_MAX_BODY = 8192,
     SIP_TOKEN_LEN = 48,
+    SIP_SDP_MAX = 8192,    // bytes of an SDP body we write
+    SIP_SESS_ID_LEN = 32,  // bytes of our o= session id
 };
+
+#define SIP_ALLOW_HEADER "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
 
 // sip_dest is where a message goes: a transport and a socket address, and the host name the
 // TLS layer checks the certificate against.
@@ -132,6 +136,20 @@ enum sip_call_state {
     CALL_ENDED,
 };
 
+// sip_reinvite is the state of the last re-INVITE we accepted (reinvite.c): its 2xx is sent
+// again on UDP until the ACK (RFC 3261 §13.3.1.4, §14.2), and no other re-INVITE is taken
+// before that ACK (500 with Retry-After).
+struct sip_reinvite {
+    bool awaiting_ack;
+    uint32_t cseq;  // of the re-INVITE; its ACK carries the same number
+    struct sip_dest dest;
+    char *ok_text;  // our 2xx (with our SDP: wiped on free)
+    size_t ok_len;
+    uint64_t t_wait;  // next retransmission on UDP; 0 when none
+    unsigned interval_ms;
+    uint64_t t_deadline;  // 64·T1 after the 2xx: no ACK by then ends the call with BYE
+};
+
 // galois_sip_call is a call and its dialog.
 struct galois_sip_call {
     struct galois_sip_ua *ua;
@@ -178,6 +196,9 @@ struct galois_sip_call {
     size_t ok_len;
     struct sip_conn *in_conn;  // incoming: the connection the INVITE came on
     struct sip_dest in_dest;
+    char sdp_sess_id[SIP_SESS_ID_LEN];  // o= session id of our SDP
+    uint64_t sdp_version;               // o= version of our last SDP (RFC 3264 §8)
+    struct sip_reinvite re;
 };
 
 struct galois_sip_ua {
@@ -224,6 +245,9 @@ static inline void sip_copy(char *dst, size_t max, const char *src)
 void sip_event(struct galois_sip_ua *ua, enum galois_sip_event_kind kind,
                struct galois_sip_call *call, int status, const char *reason, bool local_end,
                const char *text);
+// sip_event_updated reports GALOIS_SIP_EV_UPDATED with `changes`.
+void sip_event_updated(struct galois_sip_ua *ua, struct galois_sip_call *call, int status,
+                       const char *reason, unsigned changes);
 
 // transport.c
 galois_err sip_dest_resolve(struct sip_dest *out, const struct galois_sip_target *t, char *why,
@@ -284,7 +308,50 @@ const char *sip_reason_phrase(int status);
 void sip_contact(struct galois_sip_ua *ua, const struct sip_dest *dest, const struct sip_conn *conn,
                  bool secure, char *out, size_t max_out);
 
+// offer.c: the SDP side of calls
+// sip_offer is a peer's offer negotiated under a call's SDES session, not applied yet.
+struct sip_offer {
+    struct galois_sdp *offer;
+    struct galois_sdp *answer;         // the skeleton with the security part; our media comes later
+    struct galois_sdes_session *sdes;  // the session after this exchange
+    struct galois_sdes_result *result;
+    struct galois_sip_media media;  // what the call runs if the answer is sent
+    size_t audio;                   // index of the audio m= section
+};
+bool sip_sdes_needs_tls(const struct galois_sdes_policy *p);
+// sip_first_audio returns the index of the first audio m= section with a port, or -1.
+int sip_first_audio(const struct galois_sdp *sdp);
+// sip_media_result fills `*m` from the SDES result `r` of m= section `index` and the peer's
+// SDP; false with `why` when the section was refused or has no PCMU/PCMA.
+bool sip_media_result(struct galois_sip_media *m, const struct galois_sdes_media_result *r,
+                      const struct galois_sdp *peer_sdp, size_t index, bool mux_ours, char *why,
+                      size_t max_why);
+// sip_offer_negotiate takes the SDP offer of INVITE `req` (from `from`): the rules of SDES
+// keys and transports first (docs/SIP.md), then the SDES answer under `policy`, on a new
+// session (`base` NULL: a new call) or on a copy of `base` (a re-INVITE: the call's session,
+// left untouched). On failure `*out` holds nothing and `why` has the Warning text of the 488.
+galois_err sip_offer_negotiate(struct sip_offer *out, struct galois_sip_ua *ua,
+                               const struct galois_sdes_policy *policy,
+                               const struct galois_sdes_session *base, bool secure, bool mux_ours,
+                               const osip_message_t *req, const struct sip_dest *from, char *why,
+                               size_t max_why);
+void sip_offer_cleanup(struct sip_offer *o);
+// sip_answer_sdp puts our media `ml` into `answer` (c=, o= with `sess_id` and `version`, the
+// port of section `audio`, rtcp-mux only when `ml` wants it, a=rtcp) and writes it to `*out`
+// (SIP_SDP_MAX bytes of heap: wipe and free), `*out_len` bytes.
+galois_err sip_answer_sdp(char **out, size_t *out_len, struct galois_sdp *answer, size_t audio,
+                          const struct galois_sip_media_local *ml, const char *sess_id,
+                          uint64_t version);
+
 // call.c
+// sip_respond answers `req` on server transaction `t` (sip_response_text's arguments).
+void sip_respond(struct galois_sip_ua *ua, struct sip_txn *t, const osip_message_t *req, int status,
+                 const char *reason, const char *to_tag, const char *extra, const char *body);
+// sip_refuse_488 answers 488 with `Warning: 305 galois "why"`.
+void sip_refuse_488(struct galois_sip_ua *ua, struct sip_txn *t, const osip_message_t *req,
+                    const char *tag, const char *why);
+void sip_call_end(struct galois_sip_call *c, int status, const char *reason, bool local);
+galois_err sip_send_bye(struct galois_sip_call *c, char *why, size_t max_why);
 void sip_call_request(struct galois_sip_ua *ua, osip_message_t *req, struct sip_txn *t,
                       struct sip_conn *conn, const struct sip_dest *from);
 void sip_call_ack(struct galois_sip_ua *ua, osip_message_t *ack);
@@ -292,6 +359,18 @@ void sip_call_cancel(struct galois_sip_ua *ua, osip_message_t *req, struct sip_t
 void sip_call_timers(struct galois_sip_ua *ua, uint64_t now, uint64_t *next);
 void sip_call_2xx_again(struct galois_sip_ua *ua, osip_message_t *resp);
 void sip_calls_free(struct galois_sip_ua *ua);
+
+// reinvite.c: in-dialog INVITEs (RFC 3261 §14)
+// sip_reinvite answers re-INVITE `req` (server transaction `t`, from `from`) in dialog `c`.
+void sip_reinvite(struct galois_sip_ua *ua, struct galois_sip_call *c, osip_message_t *req,
+                  struct sip_txn *t, const struct sip_dest *from);
+// sip_reinvite_ack takes the ACK of our 2xx to a re-INVITE; false when it is not that ACK.
+bool sip_reinvite_ack(struct galois_sip_call *c, const osip_message_t *ack);
+// sip_reinvite_timers runs the 2xx retransmissions and the ACK deadline of `c`, and lowers
+// `*next` to its next timer; sip_reinvite_next only lowers `*next`.
+void sip_reinvite_timers(struct galois_sip_call *c, uint64_t now, uint64_t *next);
+void sip_reinvite_next(const struct galois_sip_call *c, uint64_t *next);
+void sip_reinvite_free(struct sip_reinvite *re);
 
 // register.c
 void sip_register_timers(struct galois_sip_ua *ua, uint64_t now, uint64_t *next);
