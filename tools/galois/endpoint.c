@@ -553,6 +553,57 @@ static bool start_media(struct endpoint *ep, char *why, size_t max_why)
     return true;
 }
 
+// sending tells whether our direction lets us send RTP (not on hold by the peer).
+static bool sending(const struct endpoint *ep)
+{
+    return ep->media.direction == GALOIS_SDP_SENDRECV || ep->media.direction == GALOIS_SDP_SENDONLY;
+}
+
+// update_media applies an accepted re-INVITE to the running media: new keys (once per
+// re-INVITE, through galois_media_stream_rekey), a new remote address, and the direction
+// that media_send obeys. Audio after a resume is judged afresh (the detector restarts).
+static bool update_media(struct endpoint *ep, unsigned changes, char *why, size_t max_why)
+{
+    struct ep_call_report *r = current_report(ep);
+    struct galois_sip_media m;
+    if (galois_sip_call_media(ep->call, &m) != GALOIS_ERR_OK) {
+        snprintf(why, max_why, "re-INVITE: no negotiated media");
+        return false;
+    }
+    bool was_sending = sending(ep);
+    bool ok = true;
+    if ((changes & GALOIS_SIP_CHANGED_SECURITY) != 0) {
+        snprintf(why, max_why, "re-INVITE switched between SRTP and plain RTP: not supported");
+        ok = false;
+    } else if (ep->ms != NULL && m.state == GALOIS_SDES_SRTP &&
+               (changes & (GALOIS_SIP_CHANGED_RECEIVE_KEY | GALOIS_SIP_CHANGED_SEND_KEY)) != 0) {
+        ok = galois_media_stream_rekey(ep->ms, &m.send, &m.receive, why, max_why) == GALOIS_ERR_OK;
+        r->rekeys += ok ? 1u : 0u;
+        snprintf(r->suite, sizeof(r->suite), "%s", m.suite);
+    }
+    if (ok && (changes & GALOIS_SIP_CHANGED_REMOTE) != 0 &&
+        (!remote_addr(&ep->remote_rtp, &ep->remote_rtp_len, m.remote_address, m.remote_rtp_port) ||
+         !remote_addr(&ep->remote_rtcp, &ep->remote_rtcp_len, m.remote_address,
+                      m.remote_rtcp_port))) {
+        snprintf(why, max_why, "re-INVITE: bad media address %s", m.remote_address);
+        ok = false;
+    }
+    if (ok) {
+        galois_sip_media_cleanup(&ep->media);
+        ep->media = m;
+        if (was_sending && !sending(ep)) {
+            r->holds++;
+        } else if (!was_sending && sending(ep)) {
+            r->resumes++;
+            galois_tone_detector_free(ep->detector);
+            ep->detector = NULL;
+            IGNORE(galois_tone_detector_new(&ep->detector, 8000));
+        }
+    }
+    galois_sip_media_cleanup(&m);
+    return ok;
+}
+
 static void call_over(struct endpoint *ep)
 {
     stop_media(ep);
@@ -673,6 +724,20 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
             }
             progress(ep, "call ended: %s (%d)", ev->reason, ev->status);
             call_over(ep);
+            break;
+        case GALOIS_SIP_EV_UPDATED:
+            if (ev->call != ep->call || r == NULL) {
+                break;
+            }
+            r->reinvites++;
+            progress(ep, "%s", ev->reason);
+            if (ev->status != 200) {
+                r->reinvites_refused++;
+            } else if (!update_media(ep, ev->changes, why, sizeof(why))) {
+                fail_call(ep, why);
+                IGNORE(galois_sip_call_hangup(ev->call));
+                ep->phase = PH_HANGING_UP;
+            }
             break;
         case GALOIS_SIP_EV_OPTIONS_RESPONSE:
             break;
@@ -806,7 +871,8 @@ static void media_send(struct endpoint *ep, uint64_t now)
         uint8_t pkt[GALOIS_MEDIA_MAX_PACKET];
         size_t len = 0;
         next_frame(ep, pcm);
-        if (galois_media_stream_send(ep->ms, pcm, pkt, &len, sizeof(pkt)) == GALOIS_ERR_OK) {
+        if (sending(ep) &&
+            galois_media_stream_send(ep->ms, pcm, pkt, &len, sizeof(pkt)) == GALOIS_ERR_OK) {
             (void)sendto(ep->rtp_fd, pkt, len, 0, (struct sockaddr *)&ep->remote_rtp,
                          ep->remote_rtp_len);
         }
@@ -1040,6 +1106,10 @@ static void report_json(const struct endpoint *ep, const struct ep_call_report *
     } else {
         fprintf(f, ",\"media\":null");
     }
+    fprintf(f,
+            ",\"reinvites\":{\"received\":%u,\"refused\":%u,\"holds\":%u,\"resumes\":%u,"
+            "\"rekeys\":%u}",
+            r->reinvites, r->reinvites_refused, r->holds, r->resumes, r->rekeys);
     if (with_calls) {
         fprintf(f, ",\"calls\":[");
         for (size_t i = 0; i < ep->num_reports; i++) {
@@ -1075,6 +1145,11 @@ static void report_text(const struct endpoint *ep, const struct ep_call_report *
                 (unsigned long long)s->packets_sent, (unsigned long long)s->packets_received,
                 (long long)s->lost, (unsigned long long)s->auth_failures,
                 (unsigned long long)s->replays, (unsigned long long)s->malformed, s->jitter_ms);
+        if (r->reinvites > 0) {
+            fprintf(f,
+                    "  re-INVITE %u received, %u refused; %u hold(s), %u resume(s), %u re-key(s)\n",
+                    r->reinvites, r->reinvites_refused, r->holds, r->resumes, r->rekeys);
+        }
         if (r->have_tone && r->tone_purity > 0.2) {
             fprintf(f, "  audio  heard a %.1f Hz tone (purity %.2f)\n", r->tone_hz, r->tone_purity);
         } else {

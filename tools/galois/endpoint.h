@@ -67,6 +67,11 @@ struct ep_call_report {
     double tone_hz;
     double tone_purity;
     double seconds;
+    unsigned reinvites;          // re-INVITEs the peer sent in this call
+    unsigned reinvites_refused;  // ... of which we refused (488, 500)
+    unsigned holds;              // accepted re-INVITEs that held the call (sendonly, inactive)
+    unsigned resumes;            // ... that took it off hold (sendrecv again)
+    unsigned rekeys;             // ... that changed a key (the stream was re-keyed)
 };
 
 struct endpoint;
