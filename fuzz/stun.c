@@ -1,11 +1,14 @@
 // Fuzz target: the STUN codec (RFC 8489) and the ICE-lite agent. Whatever galois_stun_parse
-// accepts must have views inside the input and a checkable MESSAGE-INTEGRITY; a parsed
-// XOR-MAPPED-ADDRESS must survive the writer and the parser again. Every datagram then goes to
-// an agent twice: as it is (almost always refused: the fuzzer cannot forge the HMAC), and, when
-// it parses as a request with MESSAGE-INTEGRITY, re-signed with the agent's password so the
-// checks after authentication (420, 487, nomination, consent) are reached too. Whatever the
+// accepts must have views inside the input and a checkable MESSAGE-INTEGRITY or
+// MESSAGE-INTEGRITY-SHA256 (a full-length check never passes where the plain one fails); a
+// parsed XOR-MAPPED-ADDRESS must survive the writer (with either integrity attribute) and the
+// parser again. Every datagram then goes to an agent as it is (almost always refused: the
+// fuzzer cannot forge the HMAC), and, when it parses as a request with an integrity attribute,
+// three more times re-signed with the agent's password (MESSAGE-INTEGRITY, -SHA256, both) so
+// the checks after authentication (420, 487, nomination, consent) are reached too. Whatever the
 // agent answers must parse, answer the same transaction, carry FINGERPRINT, and be signed
-// exactly when the request was authentic.
+// exactly when the request was authentic, with the attribute RFC 8489 §9.1.3 asks:
+// MESSAGE-INTEGRITY-SHA256 when the request had it, else MESSAGE-INTEGRITY.
 #include <galois/dtls.h>
 #include <string.h>
 
@@ -59,19 +62,36 @@ static void check_parsed(const struct galois_stun_msg *m, const uint8_t *data, s
     if (m->has_integrity) {
         GALOIS_CHECK(m->integrity_off >= GALOIS_STUN_HEADER_LEN &&
                      m->integrity_off + STUN_INTEGRITY_ATTR_LEN <= size);
-        galois_err err = galois_stun_check_integrity(key, m, data, size);
+    }
+    if (m->has_integrity_sha256) {
+        GALOIS_CHECK(m->integrity_sha256_off >= GALOIS_STUN_HEADER_LEN &&
+                     m->integrity_sha256_off + STUN_ATTR_HEADER_LEN + GALOIS_STUN_SHA256_MIN_LEN <=
+                         size);
+        GALOIS_CHECK(!m->has_integrity || m->integrity_off < m->integrity_sha256_off);
+    }
+    galois_err err = galois_stun_check_integrity(key, m, data, size);
+    if (m->has_integrity || m->has_integrity_sha256) {
         GALOIS_CHECK(err == GALOIS_ERR_OK || err == GALOIS_ERR_AUTH);
+        galois_err full = galois_stun_verify(key, m, data, size, GALOIS_STUN_SHA256_LEN);
+        GALOIS_CHECK(full == GALOIS_ERR_AUTH || (full == GALOIS_ERR_OK && err == GALOIS_ERR_OK));
+    } else {
+        GALOIS_CHECK(err == GALOIS_ERR_NOT_FOUND);
     }
     if (m->has_xor_mapped) {
-        uint8_t out[128];
-        size_t len = 0;
-        struct galois_stun_msg again;
-        GALOIS_CHECK(galois_stun_write_success(out, &len, sizeof(out), m->txid, &m->xor_mapped,
-                                               key) == GALOIS_ERR_OK);
-        GALOIS_CHECK(galois_stun_parse(&again, out, len) == GALOIS_ERR_OK);
-        GALOIS_CHECK(again.has_xor_mapped &&
-                     galois_ice_addr_equal(&again.xor_mapped, &m->xor_mapped));
-        GALOIS_CHECK(galois_stun_check_integrity(key, &again, out, len) == GALOIS_ERR_OK);
+        for (int alg = GALOIS_STUN_MAC_SHA1; alg <= GALOIS_STUN_MAC_SHA256; alg++) {
+            uint8_t out[128];
+            size_t len = 0;
+            struct galois_stun_msg again;
+            GALOIS_CHECK(
+                galois_stun_write_success_alg(out, &len, sizeof(out), m->txid, &m->xor_mapped, key,
+                                              (enum galois_stun_mac_alg)alg) == GALOIS_ERR_OK);
+            GALOIS_CHECK(galois_stun_parse(&again, out, len) == GALOIS_ERR_OK);
+            GALOIS_CHECK(again.has_xor_mapped &&
+                         galois_ice_addr_equal(&again.xor_mapped, &m->xor_mapped));
+            GALOIS_CHECK(again.has_integrity_sha256 == (alg == GALOIS_STUN_MAC_SHA256) &&
+                         again.has_integrity == (alg == GALOIS_STUN_MAC_SHA1));
+            GALOIS_CHECK(galois_stun_check_integrity(key, &again, out, len) == GALOIS_ERR_OK);
+        }
     }
 }
 
@@ -100,7 +120,9 @@ static void feed(const uint8_t *data, size_t size, const struct galois_ice_addr 
     }
     bool authentic =
         err == GALOIS_ERR_OK || err == GALOIS_ERR_UNSUPPORTED || err == GALOIS_ERR_STATE;
-    GALOIS_CHECK(ans.has_integrity == authentic);
+    // RFC 8489 §9.1.3: the attribute the request used, only the SHA-256 one if it had both.
+    GALOIS_CHECK(ans.has_integrity_sha256 == (authentic && req.has_integrity_sha256));
+    GALOIS_CHECK(ans.has_integrity == (authentic && !req.has_integrity_sha256));
     if (authentic) {
         GALOIS_CHECK(galois_stun_check_integrity(key, &ans, out, out_len) == GALOIS_ERR_OK);
     }
@@ -126,15 +148,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     feed(data, size, &from);
 
-    // Re-sign a request with MESSAGE-INTEGRITY under the agent's password: everything before
-    // the attribute is kept, MESSAGE-INTEGRITY and FINGERPRINT are written anew.
-    if (err == GALOIS_ERR_OK && m.has_integrity && m.cls == GALOIS_STUN_REQUEST) {
-        static uint8_t signed_msg[GALOIS_STUN_MAX_LEN + 64];
-        struct galois_buf b;
-        galois_buf_init(&b, signed_msg, sizeof(signed_msg));
-        galois_buf_put(&b, data, m.integrity_off);
-        if (galois_stun_w_finish(&b, key) == GALOIS_ERR_OK) {
-            feed(signed_msg, b.len, &from);
+    // Re-sign a request with an integrity attribute under the agent's password: everything
+    // before the first integrity attribute is kept, and MESSAGE-INTEGRITY, -SHA256 or both (as
+    // an RFC 8489 client that does not know the server writes them) and FINGERPRINT are
+    // written anew.
+    if (err == GALOIS_ERR_OK && (m.has_integrity || m.has_integrity_sha256) &&
+        m.cls == GALOIS_STUN_REQUEST) {
+        size_t off = m.has_integrity ? m.integrity_off : m.integrity_sha256_off;
+        for (int mode = 0; mode < 3; mode++) {
+            static uint8_t signed_msg[GALOIS_STUN_MAX_LEN + 128];
+            struct galois_buf b;
+            galois_buf_init(&b, signed_msg, sizeof(signed_msg));
+            galois_buf_put(&b, data, off);
+            galois_err werr = galois_stun_w_finish_alg(
+                &b, key, mode == 1 ? GALOIS_STUN_MAC_SHA256 : GALOIS_STUN_MAC_SHA1);
+            if (werr == GALOIS_ERR_OK && mode == 2) {
+                b.len -= STUN_FINGERPRINT_ATTR_LEN;  // MESSAGE-INTEGRITY stays; -SHA256 follows
+                werr = galois_stun_w_finish_alg(&b, key, GALOIS_STUN_MAC_SHA256);
+            }
+            if (werr == GALOIS_ERR_OK) {
+                feed(signed_msg, b.len, &from);
+            }
         }
     }
     return 0;

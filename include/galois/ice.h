@@ -25,6 +25,8 @@ enum {
     GALOIS_STUN_MAX_USERNAME_LEN = 512,     // RFC 8489 §14.3: "MUST be less than 513 bytes"
     GALOIS_STUN_MAX_REASON_LEN = 763,       // RFC 8489 §14.8
     GALOIS_STUN_SHA1_LEN = 20,              // MESSAGE-INTEGRITY value
+    GALOIS_STUN_SHA256_LEN = 32,            // MESSAGE-INTEGRITY-SHA256 value, in full
+    GALOIS_STUN_SHA256_MIN_LEN = 16,        // RFC 8489 §14.6: truncated to no less than this
     GALOIS_ICE_MIN_UFRAG_LEN = 4,           // RFC 8445 §5.3 (24 bits of randomness at least)
     GALOIS_ICE_MIN_PWD_LEN = 22,            // RFC 8445 §5.3 (128 bits of randomness at least)
     GALOIS_ICE_MAX_CRED_LEN = 256,          // RFC 8839 §5.4: ice-ufrag and ice-pwd are 4..256
@@ -124,7 +126,8 @@ GALOIS_API bool galois_ice_addr_equal(const struct galois_ice_addr *a,
 // reason) point into the input given to galois_stun_parse, which must outlive the view; they
 // are not NUL-terminated. Of an attribute that occurs more than once only the first is taken
 // (RFC 8489 §14). Attributes after MESSAGE-INTEGRITY other than MESSAGE-INTEGRITY-SHA256 and
-// FINGERPRINT are skipped unread, as RFC 8489 §14.5 asks.
+// FINGERPRINT, and after MESSAGE-INTEGRITY-SHA256 all but FINGERPRINT, are skipped unread, as
+// RFC 8489 §9 asks (no integrity attribute covers them).
 struct galois_stun_msg {
     uint16_t method;  // 12 bits; GALOIS_STUN_BINDING
     enum galois_stun_class cls;
@@ -157,7 +160,7 @@ struct galois_stun_msg {
 
     bool has_integrity;         // MESSAGE-INTEGRITY present
     size_t integrity_off;       // where its attribute header starts in the message
-    bool has_integrity_sha256;  // MESSAGE-INTEGRITY-SHA256 present (parsed, not verified)
+    bool has_integrity_sha256;  // MESSAGE-INTEGRITY-SHA256 present (16..32 bytes, 4n)
     size_t integrity_sha256_off;
     bool has_fingerprint;  // FINGERPRINT present (galois_stun_parse has checked it)
 
@@ -174,7 +177,8 @@ struct galois_stun_msg {
 // accounts for every byte and is a multiple of 4), walks every attribute with its padding,
 // checks the values of the attributes it knows, and checks FINGERPRINT when it is there
 // (CRC-32 xor 0x5354554e, and nothing after it). Padding bytes are not checked (RFC 8489 §14:
-// receivers ignore them). It does not check MESSAGE-INTEGRITY: that takes a key (below).
+// receivers ignore them). It checks neither MESSAGE-INTEGRITY nor MESSAGE-INTEGRITY-SHA256:
+// that takes a key (galois_stun_check_integrity below).
 // Returns GALOIS_ERR_OK; GALOIS_ERR_PARSE or GALOIS_ERR_LIMIT (oversized) with `out->why`
 // saying why. Unknown comprehension-required attributes are not a parse error: they are
 // listed in `out->unknown` for the caller to answer with 420.
@@ -182,8 +186,8 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_stun_parse(struct galois_stun_msg
                                                           const uint8_t *in, size_t in_len);
 
 // galois_stun_key is a short-term credential key (RFC 8489 §9.1.1: the password itself, or
-// for long-term credentials the MD5 key of §9.2.2) with its HMAC-SHA1 state, made once and
-// used for every message. Opaque.
+// for long-term credentials the MD5 or SHA-256 key of §9.2.2 / §18.5.1) with its HMAC-SHA1
+// and HMAC-SHA256 states, made once and used for every message. Opaque.
 struct galois_stun_key;
 
 // galois_stun_key_new makes a key from the `key_len` bytes at `key`. GALOIS_ERR_INVALID for an
@@ -194,11 +198,18 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_stun_key_new(struct galois_stun_k
 // galois_stun_key_free wipes and frees `key`. NULL is a no-op.
 GALOIS_API void galois_stun_key_free(struct galois_stun_key *key);
 
-// galois_stun_check_integrity checks the MESSAGE-INTEGRITY of `msg`, parsed from the `in_len`
-// bytes at `in`, under `key`: HMAC-SHA1 over the message up to the attribute, with the header
-// length counting up to the attribute's end (RFC 8489 §14.5), compared in constant time.
+// galois_stun_check_integrity checks the message integrity of `msg`, parsed from the `in_len`
+// bytes at `in`, under `key`, choosing the attribute as RFC 8489 §9.1.3 does: when
+// MESSAGE-INTEGRITY-SHA256 is present, only it is checked (HMAC-SHA256, compared over the
+// attribute's 16..32 bytes, §14.6), and MESSAGE-INTEGRITY beside it is ignored, so a bad
+// SHA-256 value is GALOIS_ERR_AUTH even when MESSAGE-INTEGRITY is right (no downgrade);
+// otherwise MESSAGE-INTEGRITY (HMAC-SHA1, §14.5). Either HMAC runs over the message up to the
+// attribute, with the header length counting up to the attribute's end (so
+// MESSAGE-INTEGRITY-SHA256 covers a MESSAGE-INTEGRITY before it), compared in constant time.
+// Whether the STUN usage allows a truncated MESSAGE-INTEGRITY-SHA256 is the caller's call
+// (`msg->has_integrity_sha256` says which attribute counted; the ICE-lite agent wants 32 bytes).
 // Returns GALOIS_ERR_OK, GALOIS_ERR_AUTH on mismatch, GALOIS_ERR_NOT_FOUND when the message
-// has no MESSAGE-INTEGRITY, GALOIS_ERR_INVALID when `in` is not what `msg` was parsed from,
+// has neither attribute, GALOIS_ERR_INVALID when `in` is not what `msg` was parsed from,
 // GALOIS_ERR_CRYPTO.
 GALOIS_API GALOIS_MUST_CHECK galois_err
 galois_stun_check_integrity(struct galois_stun_key *key, const struct galois_stun_msg *msg,
@@ -290,9 +301,9 @@ struct galois_ice_lite_counters {
     uint64_t no_fingerprint;    // dropped: a request without FINGERPRINT (RFC 8445 §7)
     uint64_t not_binding;       // dropped: a method other than Binding
     uint64_t responses;         // dropped: a response (a lite agent sends no requests)
-    uint64_t bad_request;       // 400: USERNAME or MESSAGE-INTEGRITY missing
+    uint64_t bad_request;       // 400: no USERNAME, or neither integrity attribute
     uint64_t bad_username;      // 401: USERNAME not "localufrag:remoteufrag"
-    uint64_t bad_integrity;     // 401: MESSAGE-INTEGRITY does not match the local password
+    uint64_t bad_integrity;     // 401: the integrity attribute that counts does not match
     uint64_t unknown_attrs;     // 420: unknown comprehension-required attributes
     uint64_t role_conflicts;    // 487: the peer says it is controlled too
     uint64_t refusals_silent;   // of the 400 and 401 above, dropped under silent_refusals
@@ -318,9 +329,9 @@ GALOIS_API const char *galois_ice_lite_state_name(enum galois_ice_lite_state sta
 struct galois_ice_lite;
 
 // galois_ice_lite_new makes an agent from `config` (NULL: all defaults). It keeps one
-// HMAC-SHA1 state for the local password for its whole life. GALOIS_ERR_INVALID for a
-// credential that galois_ice_cred_valid refuses, GALOIS_ERR_NOMEM, GALOIS_ERR_CRYPTO; `*out` is
-// NULL on failure.
+// galois_stun_key (HMAC-SHA1 and HMAC-SHA256 states) for the local password for its whole life.
+// GALOIS_ERR_INVALID for a credential that galois_ice_cred_valid refuses, GALOIS_ERR_NOMEM,
+// GALOIS_ERR_CRYPTO; `*out` is NULL on failure.
 GALOIS_API GALOIS_MUST_CHECK galois_err
 galois_ice_lite_new(struct galois_ice_lite **out, const struct galois_ice_lite_config *config);
 
@@ -342,16 +353,17 @@ GALOIS_API const char *galois_ice_lite_local_pwd(const struct galois_ice_lite *a
 // `from` at `now_ms` (any monotonic millisecond clock), and writes the answer to send back to
 // `from`, if any, into `out` (room `max`), setting `*out_len` (0: send nothing).
 //
-// A valid Binding request (USERNAME "localufrag:remoteufrag", MESSAGE-INTEGRITY under the
-// local password, FINGERPRINT) is answered with a success response carrying `from` in
-// XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY and FINGERPRINT, refreshes consent, and, with
-// USE-CANDIDATE, selects `from`. Returns GALOIS_ERR_OK for that and for a Binding indication.
-// Otherwise it returns why the datagram was refused, and counts it: GALOIS_ERR_PARSE
-// (malformed, no FINGERPRINT, not Binding, a response: dropped; 400 missing credentials),
-// GALOIS_ERR_LIMIT (oversized: dropped), GALOIS_ERR_AUTH (401), GALOIS_ERR_UNSUPPORTED (420),
-// GALOIS_ERR_STATE (487 role conflict), GALOIS_ERR_BUFFER (the answer does not fit; nothing
-// written), GALOIS_ERR_INVALID (a bad `from`). Which refusals carry an error response is in
-// docs/ICE.md; `*out_len` says whether there is one to send.
+// A valid Binding request (USERNAME "localufrag:remoteufrag", MESSAGE-INTEGRITY or a full
+// 32-byte MESSAGE-INTEGRITY-SHA256 under the local password, FINGERPRINT) is answered with a
+// success response carrying `from` in XOR-MAPPED-ADDRESS, the same integrity attribute (only
+// MESSAGE-INTEGRITY-SHA256 when the request had both: RFC 8489 §9.1.3) and FINGERPRINT,
+// refreshes consent, and, with USE-CANDIDATE, selects `from`. Returns GALOIS_ERR_OK for that and
+// for a Binding indication. Otherwise it returns why the datagram was refused, and counts it:
+// GALOIS_ERR_PARSE (malformed, no FINGERPRINT, not Binding, a response: dropped; 400 missing
+// credentials), GALOIS_ERR_LIMIT (oversized: dropped), GALOIS_ERR_AUTH (401),
+// GALOIS_ERR_UNSUPPORTED (420), GALOIS_ERR_STATE (487 role conflict), GALOIS_ERR_BUFFER (the answer
+// does not fit; nothing written), GALOIS_ERR_INVALID (a bad `from`). Which refusals carry an error
+// response is in docs/ICE.md; `*out_len` says whether there is one to send.
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_ice_lite_input(struct galois_ice_lite *agent,
                                                               const uint8_t *in, size_t in_len,
                                                               const struct galois_ice_addr *from,

@@ -12,6 +12,7 @@ enum {
     GALOIS_AES_BLOCK = 16,
     GALOIS_GCM_IV_LEN = 12,
     GALOIS_SHA1_LEN = 20,
+    GALOIS_SHA256_LEN = 32,
 };
 
 // galois_crypto_backend names the library that does an object's per-packet work. OpenSSL does
@@ -132,6 +133,17 @@ void galois_hmac_sha1_free(struct galois_hmac_sha1 *h);
 GALOIS_MUST_CHECK galois_err galois_hmac_sha1(struct galois_hmac_sha1 *h,
                                               uint8_t out[GALOIS_SHA1_LEN], const uint8_t *a,
                                               size_t a_len, const uint8_t *b, size_t b_len);
+
+// galois_hmac_sha256: HMAC-SHA256 under a fixed key (OpenSSL only), over the concatenation of
+// two pieces, like galois_hmac_sha1: for STUN's MESSAGE-INTEGRITY-SHA256. The key's states are
+// made once, in _new. GALOIS_ERR_INVALID for an empty key; `*out` is NULL on failure.
+struct galois_hmac_sha256;
+GALOIS_MUST_CHECK galois_err galois_hmac_sha256_new(struct galois_hmac_sha256 **out,
+                                                    const uint8_t *key, size_t key_len);
+void galois_hmac_sha256_free(struct galois_hmac_sha256 *h);
+GALOIS_MUST_CHECK galois_err galois_hmac_sha256(struct galois_hmac_sha256 *h,
+                                                uint8_t out[GALOIS_SHA256_LEN], const uint8_t *a,
+                                                size_t a_len, const uint8_t *b, size_t b_len);
 
 // galois_ct_equal compares `len` bytes in constant time.
 bool galois_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);

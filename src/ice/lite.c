@@ -15,7 +15,7 @@ struct galois_ice_lite {
     char remote_pwd[GALOIS_ICE_MAX_CRED_LEN + 1];  // secret: wiped in _free
     size_t local_ufrag_len;
     size_t remote_ufrag_len;            // 0 until the peer's credentials are known
-    struct galois_stun_key *local_key;  // owned: HMAC-SHA1 under local_pwd, made once
+    struct galois_stun_key *local_key;  // owned: HMAC-SHA1 and -SHA256 under local_pwd, made once
     bool silent_refusals;
     uint64_t consent_timeout_ms;
 
@@ -165,14 +165,23 @@ static galois_err refuse_unauthenticated(struct galois_ice_lite *a, const struct
     return why;
 }
 
-// refuse_authenticated answers 420 or 487 with MESSAGE-INTEGRITY: the request was authentic.
+// answer_alg is the integrity attribute of an answer to the authentic request `m`: RFC 8489
+// §9.1.3 has a response to a request with MESSAGE-INTEGRITY-SHA256 carry that attribute (only
+// that one, also when the request had both), and one to a request with MESSAGE-INTEGRITY alone
+// carry MESSAGE-INTEGRITY.
+static enum galois_stun_mac_alg answer_alg(const struct galois_stun_msg *m)
+{
+    return m->has_integrity_sha256 ? GALOIS_STUN_MAC_SHA256 : GALOIS_STUN_MAC_SHA1;
+}
+
+// refuse_authenticated answers 420 or 487, signed: the request was authentic.
 static galois_err refuse_authenticated(struct galois_ice_lite *a, const struct galois_stun_msg *m,
                                        uint16_t code, galois_err why, uint8_t *out, size_t max,
                                        size_t *out_len)
 {
     size_t n = m->num_unknown < GALOIS_STUN_MAX_UNKNOWN ? m->num_unknown : GALOIS_STUN_MAX_UNKNOWN;
-    galois_err err = galois_stun_write_error(out, out_len, max, m->txid, code, m->unknown,
-                                             code == 420 ? n : 0, a->local_key);
+    galois_err err = galois_stun_write_error_alg(out, out_len, max, m->txid, code, m->unknown,
+                                                 code == 420 ? n : 0, a->local_key, answer_alg(m));
     if (err != GALOIS_ERR_OK) {
         a->counters.no_room++;
         return err;
@@ -187,7 +196,8 @@ static galois_err accept(struct galois_ice_lite *a, const struct galois_stun_msg
                          const struct galois_ice_addr *from, uint64_t now_ms, uint8_t *out,
                          size_t max, size_t *out_len)
 {
-    galois_err err = galois_stun_write_success(out, out_len, max, m->txid, from, a->local_key);
+    galois_err err = galois_stun_write_success_alg(out, out_len, max, m->txid, from, a->local_key,
+                                                   answer_alg(m));
     if (err != GALOIS_ERR_OK) {
         a->counters.no_room++;
         return err;
@@ -220,7 +230,7 @@ static galois_err request(struct galois_ice_lite *a, const struct galois_stun_ms
         a->counters.no_fingerprint++;  // RFC 8445 §7: checks carry FINGERPRINT
         return GALOIS_ERR_PARSE;
     }
-    if (m->username == NULL || !m->has_integrity) {
+    if (m->username == NULL || (!m->has_integrity && !m->has_integrity_sha256)) {
         a->counters.bad_request++;
         return refuse_unauthenticated(a, m, 400, GALOIS_ERR_PARSE, out, max, out_len);
     }
@@ -228,7 +238,9 @@ static galois_err request(struct galois_ice_lite *a, const struct galois_stun_ms
         a->counters.bad_username++;
         return refuse_unauthenticated(a, m, 401, GALOIS_ERR_AUTH, out, max, out_len);
     }
-    galois_err err = galois_stun_check_integrity(a->local_key, m, in, in_len);
+    // RFC 8489 §9.1.3: MESSAGE-INTEGRITY-SHA256 decides when present (a bad one is a 401 even
+    // beside a good MESSAGE-INTEGRITY), in full: ICE allows no truncation (§14.6).
+    galois_err err = galois_stun_verify(a->local_key, m, in, in_len, GALOIS_STUN_SHA256_LEN);
     if (err == GALOIS_ERR_AUTH) {
         a->counters.bad_integrity++;
         return refuse_unauthenticated(a, m, 401, GALOIS_ERR_AUTH, out, max, out_len);

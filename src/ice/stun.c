@@ -1,6 +1,7 @@
-// The STUN message parser (RFC 8489 §5, §14) and the MESSAGE-INTEGRITY check. Every byte is
-// read through the common cursor; the message is refused as a whole at the first fault, with
-// `why` naming it, so the agent can count what it dropped.
+// The STUN message parser (RFC 8489 §5, §14) and the MESSAGE-INTEGRITY and
+// MESSAGE-INTEGRITY-SHA256 checks. Every byte is read through the common cursor; the message is
+// refused as a whole at the first fault, with `why` naming it, so the agent can count what it
+// dropped.
 #include <string.h>
 
 #include "internal.h"
@@ -266,31 +267,39 @@ galois_err galois_stun_parse(struct galois_stun_msg *out, const uint8_t *in, siz
     return GALOIS_ERR_OK;
 }
 
-galois_err galois_stun_check_integrity(struct galois_stun_key *key,
-                                       const struct galois_stun_msg *msg, const uint8_t *in,
-                                       size_t in_len)
+// covered splits the message at `in` into what an integrity attribute at `off` covers: the
+// header, copied into `hdr` with its length set to end at the attribute (RFC 8489 §14.5,
+// §14.6), and the attributes before it in `body`; `value` gets the attribute's value, which
+// must be of type `type` and `min_len`..`max_len` bytes. False if the bytes do not hold that.
+static bool covered(const uint8_t *in, size_t in_len, size_t off, uint16_t type, size_t min_len,
+                    size_t max_len, uint8_t hdr[GALOIS_STUN_HEADER_LEN], struct galois_cur *body,
+                    struct galois_cur *value)
 {
-    if (!msg->has_integrity) {
-        return GALOIS_ERR_NOT_FOUND;
-    }
-    if (key == NULL || in_len != msg->len || msg->integrity_off < GALOIS_STUN_HEADER_LEN) {
-        return GALOIS_ERR_INVALID;
-    }
-    // The message as it was when MESSAGE-INTEGRITY was computed: the header with a length that
-    // ends at MESSAGE-INTEGRITY, then the attributes before it (RFC 8489 §14.5).
     struct galois_cur c;
+    uint16_t atype = 0;
+    uint16_t alen = 0;
+    galois_cur_init(&c, in, in_len);
+    if (off < GALOIS_STUN_HEADER_LEN || !galois_cur_copy(&c, hdr, GALOIS_STUN_HEADER_LEN) ||
+        !galois_cur_take(&c, body, off - GALOIS_STUN_HEADER_LEN) || !galois_cur_u16(&c, &atype) ||
+        !galois_cur_u16(&c, &alen) || atype != type || alen < min_len || alen > max_len ||
+        !galois_cur_take(&c, value, alen)) {
+        return false;
+    }
+    galois_put_u16(hdr + 2, (uint16_t)(off + STUN_ATTR_HEADER_LEN + alen - GALOIS_STUN_HEADER_LEN));
+    return true;
+}
+
+// check_sha1 checks MESSAGE-INTEGRITY (RFC 8489 §14.5).
+static galois_err check_sha1(struct galois_stun_key *key, const struct galois_stun_msg *msg,
+                             const uint8_t *in, size_t in_len)
+{
+    uint8_t hdr[GALOIS_STUN_HEADER_LEN];
     struct galois_cur body;
     struct galois_cur mi;
-    uint8_t hdr[GALOIS_STUN_HEADER_LEN];
-    galois_cur_init(&c, in, in_len);
-    if (!galois_cur_copy(&c, hdr, sizeof(hdr)) ||
-        !galois_cur_take(&c, &body, msg->integrity_off - GALOIS_STUN_HEADER_LEN) ||
-        !galois_cur_skip(&c, STUN_ATTR_HEADER_LEN) ||
-        !galois_cur_take(&c, &mi, GALOIS_STUN_SHA1_LEN)) {
+    if (!covered(in, in_len, msg->integrity_off, GALOIS_STUN_ATTR_MESSAGE_INTEGRITY,
+                 GALOIS_STUN_SHA1_LEN, GALOIS_STUN_SHA1_LEN, hdr, &body, &mi)) {
         return GALOIS_ERR_INVALID;
     }
-    size_t covered = msg->integrity_off + STUN_INTEGRITY_ATTR_LEN - GALOIS_STUN_HEADER_LEN;
-    galois_put_u16(hdr + 2, (uint16_t)covered);
     uint8_t mac[GALOIS_STUN_SHA1_LEN];
     galois_err err = galois_stun_mac(key, mac, hdr, galois_cur_data(&body), galois_cur_len(&body));
     if (err == GALOIS_ERR_OK && !galois_ct_equal(mac, galois_cur_data(&mi), GALOIS_STUN_SHA1_LEN)) {
@@ -298,4 +307,57 @@ galois_err galois_stun_check_integrity(struct galois_stun_key *key,
     }
     galois_secure_zero(mac, sizeof(mac));
     return err;
+}
+
+// check_sha256 checks MESSAGE-INTEGRITY-SHA256 (RFC 8489 §14.6): the HMAC-SHA256 truncated to
+// the attribute's length, which the parser has held to 16..32 and a multiple of 4. Below
+// `min_len` it fails as a mismatch would.
+static galois_err check_sha256(struct galois_stun_key *key, const struct galois_stun_msg *msg,
+                               const uint8_t *in, size_t in_len, size_t min_len)
+{
+    uint8_t hdr[GALOIS_STUN_HEADER_LEN];
+    struct galois_cur body;
+    struct galois_cur mi;
+    if (!covered(in, in_len, msg->integrity_sha256_off, GALOIS_STUN_ATTR_MESSAGE_INTEGRITY_SHA256,
+                 GALOIS_STUN_SHA256_MIN_LEN, GALOIS_STUN_SHA256_LEN, hdr, &body, &mi) ||
+        galois_cur_len(&mi) % 4 != 0) {
+        return GALOIS_ERR_INVALID;
+    }
+    if (galois_cur_len(&mi) < min_len) {
+        return GALOIS_ERR_AUTH;
+    }
+    uint8_t mac[GALOIS_STUN_SHA256_LEN];
+    galois_err err =
+        galois_stun_mac_sha256(key, mac, hdr, galois_cur_data(&body), galois_cur_len(&body));
+    if (err == GALOIS_ERR_OK && !galois_ct_equal(mac, galois_cur_data(&mi), galois_cur_len(&mi))) {
+        err = GALOIS_ERR_AUTH;
+    }
+    galois_secure_zero(mac, sizeof(mac));
+    return err;
+}
+
+galois_err galois_stun_verify(struct galois_stun_key *key, const struct galois_stun_msg *msg,
+                              const uint8_t *in, size_t in_len, size_t min_sha256_len)
+{
+    if (!msg->has_integrity && !msg->has_integrity_sha256) {
+        return GALOIS_ERR_NOT_FOUND;
+    }
+    if (key == NULL || in_len != msg->len) {
+        return GALOIS_ERR_INVALID;
+    }
+    // RFC 8489 §9.1.3: MESSAGE-INTEGRITY-SHA256 when it is there, and then only it. A wrong
+    // SHA-256 value is AUTH even beside a right MESSAGE-INTEGRITY: no second try with SHA-1.
+    // (A message whose SHA-256 attribute was cut off is a MESSAGE-INTEGRITY message; see
+    // docs/ICE.md.)
+    if (msg->has_integrity_sha256) {
+        return check_sha256(key, msg, in, in_len, min_sha256_len);
+    }
+    return check_sha1(key, msg, in, in_len);
+}
+
+galois_err galois_stun_check_integrity(struct galois_stun_key *key,
+                                       const struct galois_stun_msg *msg, const uint8_t *in,
+                                       size_t in_len)
+{
+    return galois_stun_verify(key, msg, in, in_len, GALOIS_STUN_SHA256_MIN_LEN);
 }

@@ -1,6 +1,6 @@
-// The STUN message writer (RFC 8489 §5, §14), the key object behind MESSAGE-INTEGRITY, and the
-// CRC-32 behind FINGERPRINT. Messages are built in caller memory through galois_buf; nothing
-// here allocates per message.
+// The STUN message writer (RFC 8489 §5, §14), the key object behind MESSAGE-INTEGRITY and
+// MESSAGE-INTEGRITY-SHA256, and the CRC-32 behind FINGERPRINT. Messages are built in caller
+// memory through galois_buf; nothing here allocates per message.
 #include <string.h>
 
 #include "internal.h"
@@ -41,9 +41,13 @@ galois_err galois_stun_key_new(struct galois_stun_key **out, const uint8_t *key,
     if (k == NULL) {
         return GALOIS_ERR_NOMEM;
     }
+    // Both states are made here, once per key: a message never costs a key schedule.
     galois_err err = galois_hmac_sha1_new(&k->hmac, GALOIS_CRYPTO_OPENSSL, key, key_len);
+    if (err == GALOIS_ERR_OK) {
+        err = galois_hmac_sha256_new(&k->hmac256, key, key_len);
+    }
     if (err != GALOIS_ERR_OK) {
-        free(k);
+        galois_stun_key_free(k);
         return err;
     }
     *out = k;
@@ -56,6 +60,7 @@ void galois_stun_key_free(struct galois_stun_key *key)
         return;
     }
     galois_hmac_sha1_free(key->hmac);
+    galois_hmac_sha256_free(key->hmac256);
     free(key);
 }
 
@@ -64,6 +69,13 @@ galois_err galois_stun_mac(struct galois_stun_key *key, uint8_t out[GALOIS_STUN_
                            size_t body_len)
 {
     return galois_hmac_sha1(key->hmac, out, hdr, GALOIS_STUN_HEADER_LEN, body, body_len);
+}
+
+galois_err galois_stun_mac_sha256(struct galois_stun_key *key, uint8_t out[GALOIS_STUN_SHA256_LEN],
+                                  const uint8_t hdr[GALOIS_STUN_HEADER_LEN], const uint8_t *body,
+                                  size_t body_len)
+{
+    return galois_hmac_sha256(key->hmac256, out, hdr, GALOIS_STUN_HEADER_LEN, body, body_len);
 }
 
 void galois_stun_xor_addr(struct galois_ice_addr *addr, const uint8_t txid[GALOIS_STUN_TXID_LEN])
@@ -125,26 +137,58 @@ static void set_length(struct galois_buf *b, size_t extra)
     galois_put_u16(b->p + 2, (uint16_t)(b->len - GALOIS_STUN_HEADER_LEN + extra));
 }
 
+// sign appends the integrity attribute `alg` names: its HMAC runs over the message so far with
+// the length field already counting the attribute (RFC 8489 §14.5, §14.6). SHA-256 is written
+// in full: 32 bytes, no truncation.
+static galois_err sign(struct galois_buf *b, struct galois_stun_key *key,
+                       enum galois_stun_mac_alg alg)
+{
+    uint8_t mac[GALOIS_STUN_SHA256_LEN];
+    uint8_t hdr[GALOIS_STUN_HEADER_LEN];
+    galois_err err = GALOIS_ERR_OK;
+    const uint8_t *body = b->p + GALOIS_STUN_HEADER_LEN;
+    size_t body_len = b->len - GALOIS_STUN_HEADER_LEN;
+    if (alg == GALOIS_STUN_MAC_SHA256) {
+        set_length(b, STUN_INTEGRITY_SHA256_ATTR_LEN);
+        memcpy(hdr, b->p, sizeof(hdr));
+        err = galois_stun_mac_sha256(key, mac, hdr, body, body_len);
+        if (err == GALOIS_ERR_OK) {
+            galois_stun_w_attr(b, GALOIS_STUN_ATTR_MESSAGE_INTEGRITY_SHA256, mac,
+                               GALOIS_STUN_SHA256_LEN);
+        }
+    } else {
+        set_length(b, STUN_INTEGRITY_ATTR_LEN);
+        memcpy(hdr, b->p, sizeof(hdr));
+        err = galois_stun_mac(key, mac, hdr, body, body_len);
+        if (err == GALOIS_ERR_OK) {
+            galois_stun_w_attr(b, GALOIS_STUN_ATTR_MESSAGE_INTEGRITY, mac, GALOIS_STUN_SHA1_LEN);
+        }
+    }
+    return err;
+}
+
 galois_err galois_stun_w_finish(struct galois_buf *b, struct galois_stun_key *key)
+{
+    return galois_stun_w_finish_alg(b, key, GALOIS_STUN_MAC_SHA1);
+}
+
+galois_err galois_stun_w_finish_alg(struct galois_buf *b, struct galois_stun_key *key,
+                                    enum galois_stun_mac_alg alg)
 {
     // The largest message we write stays far below the 16-bit length; the check keeps the
     // casts in set_length honest.
-    size_t tail = (key != NULL ? STUN_INTEGRITY_ATTR_LEN : 0) + STUN_FINGERPRINT_ATTR_LEN;
+    size_t mi_len =
+        alg == GALOIS_STUN_MAC_SHA256 ? STUN_INTEGRITY_SHA256_ATTR_LEN : STUN_INTEGRITY_ATTR_LEN;
+    size_t tail = (key != NULL ? mi_len : 0) + STUN_FINGERPRINT_ATTR_LEN;
     if (b->failed || b->len < GALOIS_STUN_HEADER_LEN || b->cap - b->len < tail ||
         b->len > GALOIS_STUN_MAX_LEN) {
         return GALOIS_ERR_BUFFER;
     }
     if (key != NULL) {
-        uint8_t mac[GALOIS_STUN_SHA1_LEN];
-        uint8_t hdr[GALOIS_STUN_HEADER_LEN];
-        set_length(b, STUN_INTEGRITY_ATTR_LEN);
-        memcpy(hdr, b->p, sizeof(hdr));
-        galois_err err = galois_stun_mac(key, mac, hdr, b->p + GALOIS_STUN_HEADER_LEN,
-                                         b->len - GALOIS_STUN_HEADER_LEN);
+        galois_err err = sign(b, key, alg);
         if (err != GALOIS_ERR_OK) {
             return err;
         }
-        galois_stun_w_attr(b, GALOIS_STUN_ATTR_MESSAGE_INTEGRITY, mac, sizeof(mac));
     }
     set_length(b, STUN_FINGERPRINT_ATTR_LEN);
     uint8_t fp[4];
@@ -204,6 +248,15 @@ galois_err galois_stun_write_success(uint8_t *out, size_t *out_len, size_t max,
                                      const struct galois_ice_addr *mapped,
                                      struct galois_stun_key *key)
 {
+    return galois_stun_write_success_alg(out, out_len, max, txid, mapped, key,
+                                         GALOIS_STUN_MAC_SHA1);
+}
+
+galois_err galois_stun_write_success_alg(uint8_t *out, size_t *out_len, size_t max,
+                                         const uint8_t txid[GALOIS_STUN_TXID_LEN],
+                                         const struct galois_ice_addr *mapped,
+                                         struct galois_stun_key *key, enum galois_stun_mac_alg alg)
+{
     struct galois_buf b;
     *out_len = 0;
     if (!addr_ok(mapped)) {
@@ -212,7 +265,7 @@ galois_err galois_stun_write_success(uint8_t *out, size_t *out_len, size_t max,
     galois_buf_init(&b, out, max);
     galois_stun_w_begin(&b, galois_stun_type(GALOIS_STUN_BINDING, GALOIS_STUN_SUCCESS), txid);
     galois_stun_w_xor_addr(&b, GALOIS_STUN_ATTR_XOR_MAPPED_ADDRESS, mapped, txid);
-    return done(galois_stun_w_finish(&b, key), &b, out_len);
+    return done(galois_stun_w_finish_alg(&b, key, alg), &b, out_len);
 }
 
 // reason_phrase returns the reason phrase RFC 8489 §14.8 (and RFC 8445 §16.1 for 487) gives.
@@ -243,6 +296,15 @@ galois_err galois_stun_write_error(uint8_t *out, size_t *out_len, size_t max,
                                    const uint16_t *unknown, size_t num_unknown,
                                    struct galois_stun_key *key)
 {
+    return galois_stun_write_error_alg(out, out_len, max, txid, code, unknown, num_unknown, key,
+                                       GALOIS_STUN_MAC_SHA1);
+}
+
+galois_err galois_stun_write_error_alg(uint8_t *out, size_t *out_len, size_t max,
+                                       const uint8_t txid[GALOIS_STUN_TXID_LEN], uint16_t code,
+                                       const uint16_t *unknown, size_t num_unknown,
+                                       struct galois_stun_key *key, enum galois_stun_mac_alg alg)
+{
     struct galois_buf b;
     *out_len = 0;
     if (code < 300 || code > 699 || num_unknown > GALOIS_STUN_MAX_UNKNOWN ||
@@ -266,5 +328,5 @@ galois_err galois_stun_write_error(uint8_t *out, size_t *out_len, size_t max,
         }
         galois_stun_w_attr(&b, GALOIS_STUN_ATTR_UNKNOWN_ATTRIBUTES, list, 2 * num_unknown);
     }
-    return done(galois_stun_w_finish(&b, key), &b, out_len);
+    return done(galois_stun_w_finish_alg(&b, key, alg), &b, out_len);
 }

@@ -1,5 +1,7 @@
 // Tests of the ICE-lite agent: valid checks answered (XOR-MAPPED-ADDRESS of the source,
-// MESSAGE-INTEGRITY under the local password, FINGERPRINT), nomination and its changes,
+// MESSAGE-INTEGRITY under the local password, FINGERPRINT), checks signed with
+// MESSAGE-INTEGRITY-SHA256 (tests/vectors/stun/mi_sha256.txt: the answers byte for byte as an
+// independent Python implementation makes them), nomination and its changes,
 // consent expiry after 30 s, each kind of refusal with its answer and its counter, the
 // credentials, and the SDP lines.
 #include <setjmp.h>
@@ -12,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ice/internal.h"
+#include "vector_file.h"
 
 #define LOCAL_UFRAG "L0cal"
 #define LOCAL_PWD "localpasswordlocalpassw0rd"
@@ -321,25 +324,130 @@ static void test_unknown_attribute_420(void **state)
     assert_int_equal(counters(f).unknown_attrs, 1);
 }
 
-// A check authenticated only by MESSAGE-INTEGRITY-SHA256, which galois does not verify, is
-// taken as one without credentials: 400 (docs/ICE.md).
-static void test_sha256_only_400(void **state)
+// Every case of mi_sha256.txt given to a new agent: what it returns, the answer byte for byte
+// (a success signed with MESSAGE-INTEGRITY-SHA256 alone, also for a request that had both: RFC
+// 8489 §9.1.3; an unsigned 401), and the counters. A bad MESSAGE-INTEGRITY-SHA256 is a 401
+// beside a good MESSAGE-INTEGRITY (no downgrade), and so is one truncated to 16 bytes (ICE
+// allows no truncation).
+static void test_sha256_vectors(void **state)
 {
     struct fixture *f = *state;
+    struct vf_file *vf = vf_open("stun/mi_sha256.txt");
+    for (size_t i = 0; i < vf->num_cases; i++) {
+        const struct vf_case *vc = &vf->cases[i];
+        struct vf_bytes msg = vf_hex(vc, "message");
+        const char *agent = vf_text(vc, "agent_text");
+        struct galois_ice_addr from;
+        assert_int_equal(galois_ice_addr_from_text(&from, vf_text(vc, "from_text"),
+                                                   (uint16_t)vf_dec(vc, "from_port_dec")),
+                         GALOIS_ERR_OK);
+        assert_string_equal(vf_text(vc, "password_text"), LOCAL_PWD);
+        struct galois_ice_lite *a = agent_new(false);
+        galois_err err =
+            galois_ice_lite_input(a, msg.b, msg.len, &from, 0, f->out, sizeof(f->out), &f->out_len);
+        struct galois_ice_lite_counters n;
+        galois_ice_lite_get_counters(a, &n);
+        struct galois_ice_addr sel;
+        if (strcmp(agent, "malformed") == 0) {
+            assert_int_equal(err, GALOIS_ERR_PARSE);
+            assert_int_equal(f->out_len, 0);
+            assert_int_equal(n.malformed[GALOIS_STUN_WHY_BAD_ATTR], 1);
+        } else if (strcmp(agent, "401") == 0) {
+            if (err != GALOIS_ERR_AUTH) {
+                fail_msg("%s: %s, want AUTH", vc->name, galois_err_name(err));
+            }
+            struct vf_bytes want = vf_hex(vc, "response");
+            vf_expect_bytes(vc->name, f->out, f->out_len, want.b, want.len);
+            assert_int_equal(n.bad_integrity, 1);
+            assert_int_equal(n.answered, 0);
+            assert_int_equal(galois_ice_lite_state(a, 0), GALOIS_ICE_LITE_NEW);
+        } else {
+            assert_string_equal(agent, "success");
+            if (err != GALOIS_ERR_OK) {
+                fail_msg("%s: %s, want OK", vc->name, galois_err_name(err));
+            }
+            struct vf_bytes want = vf_hex(vc, "response");
+            vf_expect_bytes(vc->name, f->out, f->out_len, want.b, want.len);
+            struct galois_stun_msg m;
+            assert_int_equal(galois_stun_parse(&m, f->out, f->out_len), GALOIS_ERR_OK);
+            assert_true(m.has_integrity_sha256 && !m.has_integrity);
+            assert_int_equal(
+                galois_stun_verify(f->local_key, &m, f->out, f->out_len, GALOIS_STUN_SHA256_LEN),
+                GALOIS_ERR_OK);
+            assert_int_equal(n.answered, 1);
+            // "attributes after sha256": its USE-CANDIDATE and ICE-CONTROLLED are not read.
+            assert_int_equal(n.nominations, 0);
+            assert_int_equal(galois_ice_lite_selected(a, &sel), GALOIS_ERR_NOT_FOUND);
+            assert_int_equal(galois_ice_lite_state(a, 0), GALOIS_ICE_LITE_CHECKING);
+        }
+        assert_int_equal(n.received, 1);
+        galois_ice_lite_free(a);
+    }
+    vf_close(vf);
+}
+
+// sha256_check writes a check with `extra` (type, 4-byte value; 0: none) before
+// MESSAGE-INTEGRITY-SHA256 under `key`, with USE-CANDIDATE and the role attribute `role`.
+static struct check sha256_check(const char *username, uint16_t extra, uint16_t role,
+                                 struct galois_stun_key *key)
+{
     struct check c;
     struct galois_buf b;
-    const uint8_t mac[32] = {1, 2, 3};
-    memset(c.txid, 8, sizeof(c.txid));
+    const uint8_t v8[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    next_txid++;
+    memset(c.txid, 0xee, sizeof(c.txid));
+    memcpy(c.txid, &next_txid, sizeof(next_txid));
     galois_buf_init(&b, c.b, sizeof(c.b));
     galois_stun_w_begin(&b, 0x0001, c.txid);
-    galois_stun_w_attr(&b, GALOIS_STUN_ATTR_USERNAME, LOCAL_UFRAG ":" REMOTE_UFRAG,
-                       strlen(LOCAL_UFRAG ":" REMOTE_UFRAG));
-    galois_stun_w_attr(&b, GALOIS_STUN_ATTR_MESSAGE_INTEGRITY_SHA256, mac, sizeof(mac));
-    assert_int_equal(galois_stun_w_finish(&b, NULL), GALOIS_ERR_OK);
+    if (username != NULL) {
+        galois_stun_w_attr(&b, GALOIS_STUN_ATTR_USERNAME, username, strlen(username));
+    }
+    galois_stun_w_attr(&b, GALOIS_STUN_ATTR_USE_CANDIDATE, NULL, 0);
+    galois_stun_w_attr(&b, role, v8, sizeof(v8));
+    if (extra != 0) {
+        galois_stun_w_attr(&b, extra, v8, 4);
+    }
+    assert_int_equal(galois_stun_w_finish_alg(&b, key, GALOIS_STUN_MAC_SHA256), GALOIS_ERR_OK);
     c.len = b.len;
-    assert_int_equal(input(f, &c, &f->peer, 0), GALOIS_ERR_PARSE);
-    struct galois_stun_msg m = expect_answer(f, &c, GALOIS_STUN_ERROR, false);
-    assert_int_equal(m.error_code, 400);
+    return c;
+}
+
+// A check signed with MESSAGE-INTEGRITY-SHA256 alone nominates like any other, and the signed
+// refusals (420, 487) carry MESSAGE-INTEGRITY-SHA256 too; without USERNAME it is a 400.
+static void test_sha256_answers(void **state)
+{
+    struct fixture *f = *state;
+    const char *user = LOCAL_UFRAG ":" REMOTE_UFRAG;
+    struct check c = sha256_check(user, 0, GALOIS_STUN_ATTR_ICE_CONTROLLING, f->local_key);
+    assert_int_equal(input(f, &c, &f->peer, 5), GALOIS_ERR_OK);
+    struct galois_stun_msg m = expect_answer(f, &c, GALOIS_STUN_SUCCESS, true);
+    assert_true(m.has_integrity_sha256 && !m.has_integrity);
+    struct galois_ice_addr sel;
+    assert_int_equal(galois_ice_lite_selected(f->agent, &sel), GALOIS_ERR_OK);
+    assert_true(galois_ice_addr_equal(&sel, &f->peer));
+    assert_int_equal(galois_ice_lite_state(f->agent, 5), GALOIS_ICE_LITE_CONNECTED);
+
+    c = sha256_check(user, 0x0031, GALOIS_STUN_ATTR_ICE_CONTROLLING, f->local_key);
+    assert_int_equal(input(f, &c, &f->peer, 6), GALOIS_ERR_UNSUPPORTED);
+    m = expect_answer(f, &c, GALOIS_STUN_ERROR, true);
+    assert_true(m.error_code == 420 && m.has_integrity_sha256 && !m.has_integrity);
+
+    c = sha256_check(user, 0, GALOIS_STUN_ATTR_ICE_CONTROLLED, f->local_key);
+    assert_int_equal(input(f, &c, &f->peer, 7), GALOIS_ERR_STATE);
+    m = expect_answer(f, &c, GALOIS_STUN_ERROR, true);
+    assert_true(m.error_code == 487 && m.has_integrity_sha256 && !m.has_integrity);
+
+    c = sha256_check(NULL, 0, GALOIS_STUN_ATTR_ICE_CONTROLLING, f->local_key);
+    assert_int_equal(input(f, &c, &f->peer, 8), GALOIS_ERR_PARSE);
+    m = expect_answer(f, &c, GALOIS_STUN_ERROR, false);
+    assert_true(m.error_code == 400 && !m.has_integrity_sha256);
+
+    struct galois_ice_lite_counters n = counters(f);
+    assert_int_equal(n.answered, 1);
+    assert_int_equal(n.unknown_attrs, 1);
+    assert_int_equal(n.role_conflicts, 1);
+    assert_int_equal(n.bad_request, 1);
+    assert_int_equal(n.nominations, 1);
 }
 
 static void test_role_conflict_rfc5769(void **state)
@@ -589,7 +697,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_credentials, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_fingerprint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_attribute_420, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sha256_only_400, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sha256_vectors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sha256_answers, setup, teardown),
         cmocka_unit_test(test_role_conflict_rfc5769),
         cmocka_unit_test_setup_teardown(test_dropped_without_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_room, setup, teardown),
