@@ -26,7 +26,7 @@ SCENARIOS=(
   galois-galois-gcm128-tls13 galois-galois-gcm256-tls12 galois-galois-gcm256-tls13
   galois-galois-cm80-tls13-sha256 galois-galois-gcm128-tls12-sha256
   galois-galois-gcm256-tls13-sha256
-  galois-to-baresip-gcm galois-to-baresip-cm baresip-to-galois-cm
+  galois-to-baresip-gcm galois-to-baresip-cm baresip-to-galois-cm baresip-hold-galois
   refuse-tls11 refuse-cbc refuse-488 refuse-badcert
 )
 
@@ -44,7 +44,7 @@ done
 [ -x $PY ] || fail "$PY not found (package python3)"
 [ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so ] ||
   fail "kamailio tls module missing (package kamailio-tls-modules)"
-case $SC in galois-* | refuse-* | baresip-to-galois-*) needs_galois=1 ;; *) needs_galois=0 ;; esac
+case $SC in galois-* | refuse-* | baresip-to-galois-* | baresip-hold-galois) needs_galois=1 ;; *) needs_galois=0 ;; esac
 if [ $needs_galois = 1 ]; then
   [ -n "$GALOIS" ] || GALOIS=$(command -v galois || true)
   if [ -z "$GALOIS" ] || [ ! -x "$GALOIS" ]; then
@@ -404,6 +404,59 @@ sc_baresip_to_galois() {
   check_wire --expect-srtp-flows 2 --expect-tag 10
 }
 
+# ctrl_cmd PORT COMMAND: one command to baresip's ctrl_tcp module (a JSON netstring)
+ctrl_cmd() {
+  $PY - "$1" "$2" <<'PYEOF'
+import json, socket, sys
+j = json.dumps({"command": sys.argv[2], "params": "", "token": sys.argv[2]})
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3) as s:
+    s.sendall(f"{len(j)}:{j},".encode())
+    print("    ctrl_tcp", sys.argv[2], "->", s.recv(4096).decode(errors="replace")[:160])
+PYEOF
+}
+
+sc_baresip_hold_galois() {
+  # baresip calls galois, then puts the call on hold (re-INVITE a=sendonly) and resumes it
+  # (a=sendrecv) through ctrl_tcp; galois must answer both 200, report the hold and the
+  # resume, and hear the tone again after the resume (its detector restarts on a resume).
+  local suite=AES_CM_128_HMAC_SHA1_80 MEDIA_SECS=12
+  make_certs && start_kamailio server && start_capture || return
+  galois_answer bob "AEAD_AES_256_GCM:AEAD_AES_128_GCM:AES_CM_128_HMAC_SHA1_80" 880
+  wait_registered bob "$APID" || return
+  baresip_conf a alice 5070 10000 10019 4444 440 srtp-mand
+  baresip_run a 11 -e "/dial sip:bob@127.0.0.1:5061"
+  local apid=$LASTPID
+  sleep 3
+  ctrl_cmd 4444 hold
+  sleep 3
+  ctrl_cmd 4444 resume
+  wait_pid $apid 15 "baresip alice"
+  wait_pid "$APID" 10 "galois answer"
+  local arc=$WAIT_RC
+  check_galois answer "$R/answer.out" "$arc" --ok --suite "$suite" --tone 440 \
+    --stderr "$R/answer.err"
+  local re
+  re=$($PY -c 'import json,sys; r=json.load(open(sys.argv[1])).get("reinvites",{}); print(r.get("received",0), r.get("refused",0), r.get("holds",0), r.get("resumes",0))' "$R/answer.out" 2>/dev/null)
+  say "galois re-INVITEs (received refused holds resumes): ${re:-none}"
+  [ "$re" = "2 0 1 1" ] || fail "galois did not take exactly one hold and one resume (got '${re:-none}')"
+  local n200
+  n200=$(strip_ansi "$R/a/log" | grep -acE '^SIP/2.0 200 OK' || true)
+  strip_ansi "$R/a/log" | grep -aq 'a=recvonly' || fail "galois's answer to the hold was not a=recvonly"
+  strip_ansi "$R/a/log" | grep -aqE 'SIP/2.0 488 ' && fail "a re-INVITE was answered 488"
+  say "baresip saw $n200 responses '200 OK' (REGISTER, INVITE, the two re-INVITEs, BYE ...)"
+  strip_ansi "$R/a/log" | grep -aq "SRTP is Enabled (cryptosuite=$suite)" ||
+    fail "baresip alice did not report SRTP $suite"
+  # baresip's recording, last 2 s: galois's tone after the resume
+  local dec tail
+  dec=$(ls "$R"/a/dump/*-dec.wav 2>/dev/null | head -1)
+  tail=$R/a/after-resume.wav
+  $PY -c 'import sys,wave
+w=wave.open(sys.argv[1]); n=w.getnframes(); r=w.getframerate(); w.setpos(max(0,n-2*r)); d=w.readframes(2*r)
+o=wave.open(sys.argv[2],"wb"); o.setparams(w.getparams()); o.writeframes(d); o.close()' "$dec" "$tail" 2>/dev/null
+  check_tone "baresip alice decoded galois after the resume" "$tail" 880
+  check_wire --expect-srtp-flows 2 --expect-tag 10
+}
+
 # a TLS peer galois must refuse: PROFILE, s_client probe args, what the probe must negotiate,
 # regex for galois's error
 sc_refuse_tls() {
@@ -455,6 +508,7 @@ case $SC in
   galois-galois-*) sc_galois_galois ;;
   galois-to-baresip-*) sc_galois_to_baresip ;;
   baresip-to-galois-*) sc_baresip_to_galois ;;
+  baresip-hold-galois) sc_baresip_hold_galois ;;
   refuse-tls11)
     MODERN_PROBE=(-tls1_2)
     sc_refuse_tls server TLS11_ONLY "TLSv1.1 ECDHE-RSA-AES256-SHA" \
