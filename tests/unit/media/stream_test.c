@@ -405,12 +405,124 @@ static void test_config_and_json(void **state)
     pair_free(&p);
 }
 
+// deliver sends one frame from `from` to `to` and returns what `to` said of it; the packet
+// stays in `pkt` (`*len` bytes) as it was on the wire.
+static galois_err deliver(struct galois_media_stream *from, struct galois_media_stream *to,
+                          uint8_t *pkt, size_t *len)
+{
+    int16_t frame[160] = {500, -500};
+    int16_t got[GALOIS_MEDIA_MAX_GAP + 160];
+    uint8_t copy[GALOIS_MEDIA_MAX_PACKET];
+    size_t n = 0;
+    assert_int_equal(galois_media_stream_send(from, frame, pkt, len, GALOIS_MEDIA_MAX_PACKET),
+                     GALOIS_ERR_OK);
+    memcpy(copy, pkt, *len);
+    galois_err err = galois_media_stream_receive(to, copy, *len, T0, got, sizeof(got) / 2, &n);
+    return err;
+}
+
+static galois_err take(struct galois_media_stream *to, const uint8_t *pkt, size_t len)
+{
+    int16_t got[GALOIS_MEDIA_MAX_GAP + 160];
+    uint8_t copy[GALOIS_MEDIA_MAX_PACKET];
+    size_t n = 0;
+    memcpy(copy, pkt, len);
+    return galois_media_stream_receive(to, copy, len, T0, got, sizeof(got) / 2, &n);
+}
+
+// A re-INVITE's new keys (galois_media_stream_rekey): only the changed direction gets a new
+// session, a packet sent under the old key just before the switch still counts until one
+// authenticates under the new key, the ROC goes on across the key change, and a stream that
+// is not SRTP refuses.
+static void test_rekey(void **state)
+{
+    (void)state;
+    static const enum galois_srtp_suite rekey_suites[] = {GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80,
+                                                          GALOIS_SRTP_AEAD_AES_128_GCM};
+    for (size_t i = 0; i < sizeof(rekey_suites) / sizeof(rekey_suites[0]); i++) {
+        struct pair p;
+        uint8_t pkt[GALOIS_MEDIA_MAX_PACKET];
+        uint8_t late[GALOIS_MEDIA_MAX_PACKET];
+        uint8_t later[GALOIS_MEDIA_MAX_PACKET];
+        size_t len = 0;
+        size_t late_len = 0;
+        size_t later_len = 0;
+        char why[256] = "";
+        pair_new(&p, rekey_suites[i], GALOIS_MEDIA_PCMU, true);
+        // Run A -> B past a sequence number wrap, so that the ROC is 1 on both sides.
+        bool wrapped = false;
+        for (size_t k = 0; k < 65536 + 10 && !(wrapped && k % 65536 > 8); k++) {
+            assert_int_equal(deliver(p.a, p.b, pkt, &len), GALOIS_ERR_OK);
+            wrapped = wrapped || (pkt[2] == 0 && pkt[3] == 0);
+        }
+        assert_true(wrapped);
+        assert_int_equal(deliver(p.b, p.a, pkt, &len), GALOIS_ERR_OK);
+
+        // The same keysets again: nothing changes.
+        assert_int_equal(galois_media_stream_rekey(p.a, &p.ab, &p.ba, why, sizeof(why)),
+                         GALOIS_ERR_OK);
+        assert_int_equal(stats(p.a).rekeys, 0);
+
+        // Two packets under the old A -> B key that arrive after the switch.
+        int16_t frame[160] = {0};
+        assert_int_equal(galois_media_stream_send(p.a, frame, late, &late_len, sizeof(late)),
+                         GALOIS_ERR_OK);
+        assert_int_equal(galois_media_stream_send(p.a, frame, later, &later_len, sizeof(later)),
+                         GALOIS_ERR_OK);
+        struct galois_sdes_keyset k2;
+        make_keyset(&k2, rekey_suites[i]);
+        assert_int_equal(galois_media_stream_rekey(p.a, &k2, &p.ba, why, sizeof(why)),
+                         GALOIS_ERR_OK);
+        assert_int_equal(galois_media_stream_rekey(p.b, &p.ba, &k2, why, sizeof(why)),
+                         GALOIS_ERR_OK);
+        assert_int_equal(stats(p.a).rekeys, 1);
+        assert_int_equal(stats(p.b).rekeys, 1);
+
+        // Before anything authenticates under the new key, the old one still serves.
+        uint64_t received_before = stats(p.b).packets_received;
+        assert_int_equal(take(p.b, late, late_len), GALOIS_ERR_OK);
+        // The new key works, with the ROC carried over (the wrap is behind us).
+        for (size_t k = 0; k < 5; k++) {
+            assert_int_equal(deliver(p.a, p.b, pkt, &len), GALOIS_ERR_OK);
+        }
+        assert_int_equal(stats(p.b).packets_received, received_before + 6);
+        // Once the new key has authenticated, the old one is gone.
+        uint64_t auth_before = stats(p.b).auth_failures;
+        assert_int_equal(take(p.b, later, later_len), GALOIS_ERR_AUTH);
+        assert_int_equal(stats(p.b).auth_failures, auth_before + 1);
+        // B -> A kept its key and still flows.
+        assert_int_equal(deliver(p.b, p.a, pkt, &len), GALOIS_ERR_OK);
+
+        // A key the engine refuses leaves the stream as it was.
+        struct galois_sdes_keyset bad = k2;
+        bad.num_keys = 0;
+        assert_int_not_equal(galois_media_stream_rekey(p.a, &bad, &p.ba, why, sizeof(why)),
+                             GALOIS_ERR_OK);
+        assert_int_equal(stats(p.a).rekeys, 1);
+        assert_int_equal(deliver(p.a, p.b, pkt, &len), GALOIS_ERR_OK);
+        // NULL keysets: refused.
+        assert_int_equal(galois_media_stream_rekey(p.a, NULL, &p.ba, why, sizeof(why)),
+                         GALOIS_ERR_STATE);
+        pair_free(&p);
+    }
+    // Plain RTP cannot be re-keyed into SRTP.
+    struct pair plain;
+    char why[256] = "";
+    struct galois_sdes_keyset k;
+    make_keyset(&k, GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80);
+    pair_new(&plain, GALOIS_SRTP_SUITE_NONE, GALOIS_MEDIA_PCMU, false);
+    assert_int_equal(galois_media_stream_rekey(plain.a, &k, &k, why, sizeof(why)),
+                     GALOIS_ERR_STATE);
+    assert_non_null(strstr(why, "only an SRTP stream"));
+    pair_free(&plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tone_through),        cmocka_unit_test(test_losses_and_jitter),
         cmocka_unit_test(test_forged_and_replayed), cmocka_unit_test(test_rtcp),
-        cmocka_unit_test(test_config_and_json),
+        cmocka_unit_test(test_config_and_json),     cmocka_unit_test(test_rekey),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
