@@ -165,7 +165,6 @@ bool media_rtcp_parse(struct media_rtcp_report *out, const uint8_t *in, size_t l
                       uint32_t local_ssrc)
 {
     struct galois_cur c;
-    bool first = true;
     memset(out, 0, sizeof(*out));
     galois_cur_init(&c, in, len);
     if (len == 0) {
@@ -180,8 +179,11 @@ bool media_rtcp_parse(struct media_rtcp_report *out, const uint8_t *in, size_t l
             !galois_cur_u16(&c, &words) || !galois_cur_take(&c, &body, 4u * words)) {
             return false;
         }
-        // RFC 3550 A.2: SR or RR first, padding only on the last packet.
-        if ((first && pt != PT_SR && pt != PT_RR) || ((b0 & 0x20) && galois_cur_len(&c) != 0)) {
+        // RFC 3550 A.2 wants an SR or RR first; RFC 5506 §3.4.2 lets a reduced-size packet
+        // start with any type, and peers send them without asking (libre's APP keepalive).
+        // SRTCP has authenticated the packet already, so only the framing is checked here:
+        // an RTCP packet type (RFC 5761 §4: 192..223), padding only on the last packet.
+        if (pt < 192 || pt > 223 || ((b0 & 0x20) && galois_cur_len(&c) != 0)) {
             return false;
         }
         if (b0 & 0x20) {
@@ -195,7 +197,6 @@ bool media_rtcp_parse(struct media_rtcp_report *out, const uint8_t *in, size_t l
         if (!read_one(out, &body, pt, b0 & 0x1fu, local_ssrc)) {
             return false;
         }
-        first = false;
     }
     return true;
 }

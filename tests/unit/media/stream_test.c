@@ -430,6 +430,66 @@ static galois_err take(struct galois_media_stream *to, const uint8_t *pkt, size_
     return galois_media_stream_receive(to, copy, len, T0, got, sizeof(got) / 2, &n);
 }
 
+// A reduced-size RTCP packet (RFC 5506), here the APP "PING" keepalive libre sends: taken when
+// it authenticates, whatever its first packet type; a plaintext one is dropped on an SRTP
+// stream; broken framing is malformed either way.
+static void test_rtcp_reduced_size(void **state)
+{
+    (void)state;
+    static const uint8_t app[16] = {0x80, 0xcc, 0x00, 0x03, 0x0b, 0x0b, 0x0b, 0x0b,
+                                    'P',  'I',  'N',  'G',  'P',  'O',  'N',  'G'};
+    int16_t got[400];
+    uint8_t pkt[GALOIS_MEDIA_MAX_PACKET];
+    size_t n = 0;
+    size_t len = 0;
+
+    // plain RTP: the framing alone decides
+    struct pair plain;
+    pair_new(&plain, GALOIS_SRTP_SUITE_NONE, GALOIS_MEDIA_PCMU, true);
+    memcpy(pkt, app, sizeof(app));
+    assert_int_equal(galois_media_stream_receive(plain.a, pkt, sizeof(app), T0, got, 400, &n),
+                     GALOIS_ERR_OK);
+    assert_int_equal(stats(plain.a).rtcp_received, 1);
+    memcpy(pkt, app, sizeof(app));
+    pkt[0] = 0xa0;  // padding on the last packet: the last byte must count it
+    pkt[15] = 4;
+    assert_int_equal(galois_media_stream_receive(plain.a, pkt, sizeof(app), T0, got, 400, &n),
+                     GALOIS_ERR_OK);
+    pkt[15] = 0;  // padding of 0 bytes
+    assert_int_equal(galois_media_stream_receive(plain.a, pkt, sizeof(app), T0, got, 400, &n),
+                     GALOIS_ERR_PARSE);
+    memcpy(pkt, app, sizeof(app));
+    pkt[3] = 4;  // a length past the end
+    assert_int_equal(galois_media_stream_receive(plain.a, pkt, sizeof(app), T0, got, 400, &n),
+                     GALOIS_ERR_PARSE);
+    assert_int_equal(stats(plain.a).rtcp_received, 2);
+    assert_int_equal(stats(plain.a).malformed, 2);
+    pair_free(&plain);
+
+    // SRTP: B's APP, protected under the B -> A key, is taken; the same in plaintext is not
+    struct pair p;
+    pair_new(&p, GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80, GALOIS_MEDIA_PCMU, true);
+    struct galois_srtp_policy pol = {
+        .suite = p.ba.suite,
+        .direction = GALOIS_SRTP_SEND,
+        .keys = p.ba.keys,
+        .num_keys = 1,
+        .accept_any_ssrc = true,
+    };
+    struct galois_srtp *b_tx = NULL;
+    assert_int_equal(galois_srtp_new(&b_tx, &pol), GALOIS_ERR_OK);
+    assert_int_equal(galois_srtp_protect_rtcp(b_tx, pkt, &len, sizeof(pkt), app, sizeof(app)),
+                     GALOIS_ERR_OK);
+    assert_int_equal(galois_media_stream_receive(p.a, pkt, len, T0, got, 400, &n), GALOIS_ERR_OK);
+    assert_int_equal(stats(p.a).rtcp_received, 1);
+    memcpy(pkt, app, sizeof(app));
+    assert_int_not_equal(galois_media_stream_receive(p.a, pkt, sizeof(app), T0, got, 400, &n),
+                         GALOIS_ERR_OK);
+    assert_int_equal(stats(p.a).rtcp_received, 1);
+    galois_srtp_free(b_tx);
+    pair_free(&p);
+}
+
 // A re-INVITE's new keys (galois_media_stream_rekey): only the changed direction gets a new
 // session, a packet sent under the old key just before the switch still counts until one
 // authenticates under the new key, the ROC goes on across the key change, and a stream that
@@ -523,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_tone_through),        cmocka_unit_test(test_losses_and_jitter),
         cmocka_unit_test(test_forged_and_replayed), cmocka_unit_test(test_rtcp),
         cmocka_unit_test(test_config_and_json),     cmocka_unit_test(test_rekey),
+        cmocka_unit_test(test_rtcp_reduced_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
