@@ -188,6 +188,14 @@ check_wire() { # wire-check.py options
   sed 's/^/    /' "$R/wire.txt"
   [ $rc = 0 ] || fail "wire check failed: $(grep 'FAIL' "$R/wire.txt" | head -3 | tr '\n' ';')"
 }
+# baresip_plain_rtcp: how many plaintext RTCP compounds baresip sent (from its ports
+# 10000..10199) that are long enough to be taken for SRTCP. baresip 1.0 sends its last RTCP BYE
+# unprotected after the call ends; when it reaches galois first, galois counts an
+# authentication failure for it (docs/INTEROP-SIP.md). Stops the capture.
+baresip_plain_rtcp() {
+  stop_capture
+  $PY "$HERE/wire-check.py" "$R/cap.pcapng" --count-plain-rtcp-from 10000-10199 --plain-rtcp-min 22
+}
 check_tone() { # label wav hz
   local out
   if [ -z "$2" ] || [ ! -s "$2" ]; then
@@ -375,8 +383,10 @@ sc_galois_to_baresip() {
   galois_call bob "$suite" 440
   sleep 0.5
   stop_pid $bpid 5
+  local plain
+  plain=$(baresip_plain_rtcp)
   check_galois call "$R/call.out" $CALL_RC --ok --status 200 --suite "$suite" --tone 880 \
-    --peer-verified --stderr "$R/call.err"
+    --peer-verified --stderr "$R/call.err" --allow-auth-failures "${plain:-0}"
   strip_ansi "$R/b/log" | grep -aq "SRTP is Enabled (cryptosuite=$suite)" ||
     fail "baresip bob did not report SRTP $suite"
   check_tone "baresip bob decoded galois" "$(ls "$R"/b/dump/*-dec.wav 2>/dev/null | head -1)" 440
@@ -395,9 +405,10 @@ sc_baresip_to_galois() {
   local apid=$LASTPID
   wait_pid $apid 15 "baresip alice"
   wait_pid "$APID" 10 "galois answer"
-  local arc=$WAIT_RC
+  local arc=$WAIT_RC plain
+  plain=$(baresip_plain_rtcp)
   check_galois answer "$R/answer.out" "$arc" --ok --suite "$suite" --tone 440 \
-    --stderr "$R/answer.err"
+    --stderr "$R/answer.err" --allow-auth-failures "${plain:-0}"
   strip_ansi "$R/a/log" | grep -aq "SRTP is Enabled (cryptosuite=$suite)" ||
     fail "baresip alice did not report SRTP $suite"
   check_tone "baresip alice decoded galois" "$(ls "$R"/a/dump/*-dec.wav 2>/dev/null | head -1)" 880
@@ -432,9 +443,10 @@ sc_baresip_hold_galois() {
   ctrl_cmd 4444 resume
   wait_pid $apid 15 "baresip alice"
   wait_pid "$APID" 10 "galois answer"
-  local arc=$WAIT_RC
+  local arc=$WAIT_RC plain
+  plain=$(baresip_plain_rtcp)
   check_galois answer "$R/answer.out" "$arc" --ok --suite "$suite" --tone 440 \
-    --stderr "$R/answer.err"
+    --stderr "$R/answer.err" --allow-auth-failures "${plain:-0}"
   local re
   re=$($PY -c 'import json,sys; r=json.load(open(sys.argv[1])).get("reinvites",{}); print(r.get("received",0), r.get("refused",0), r.get("holds",0), r.get("resumes",0))' "$R/answer.out" 2>/dev/null)
   say "galois re-INVITEs (received refused holds resumes): ${re:-none}"

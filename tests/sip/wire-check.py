@@ -119,6 +119,24 @@ def check_media(args, fails):
         fails.append(f"{nsrtp} SRTP flow(s) on the wire, want >= {args.expect_srtp_flows}")
 
 
+def plain_rtcp(cap, lo, hi):
+    """RTCP compounds sent in plaintext from a UDP port in lo..hi: version 2, packet types
+    192..223, lengths that add up exactly to the datagram (an SRTCP packet has its index and tag
+    after the last packet, so its lengths never do). Returns (length, [types]) per packet."""
+    out = []
+    for sp, hexpl in tshark(cap, "udp", ["udp.srcport", "udp.payload"]):
+        if not lo <= int(sp) <= hi:
+            continue
+        b = bytes.fromhex(hexpl.replace(":", ""))
+        off, types = 0, []
+        while off + 4 <= len(b) and b[off] >> 6 == 2 and 192 <= b[off + 1] <= 223:
+            types.append(b[off + 1])
+            off += 4 + 4 * int.from_bytes(b[off + 2:off + 4], "big")
+        if types and off == len(b):
+            out.append((len(b), types))
+    return out
+
+
 TLS_NAMES = {"0x0301": "1.0", "0x0302": "1.1", "0x0303": "1.2", "0x0304": "1.3"}
 
 
@@ -149,7 +167,16 @@ def main():
     ap.add_argument("--expect-no-media", action="store_true")
     ap.add_argument("--tls-version", choices=["1.0", "1.1", "1.2", "1.3"])
     ap.add_argument("--tls-cipher")
+    ap.add_argument("--count-plain-rtcp-from", metavar="LO-HI",
+                    help="only print how many plaintext RTCP compounds were sent from a UDP "
+                         "port in LO..HI, at least --plain-rtcp-min bytes long")
+    ap.add_argument("--plain-rtcp-min", type=int, default=0)
     args = ap.parse_args()
+    if args.count_plain_rtcp_from is not None:
+        lo, hi = (int(x) for x in args.count_plain_rtcp_from.split("-"))
+        pkts = [p for p in plain_rtcp(args.capture, lo, hi) if p[0] >= args.plain_rtcp_min]
+        print(len(pkts))
+        return 0
     fails = []
     check_media(args, fails)
     check_tls(args, fails)
