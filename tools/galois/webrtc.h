@@ -3,7 +3,9 @@
 //   webrtc.c          options, the select() loop that drives HTTP and every session, reports
 //   webrtc_server.c   libmicrohttpd in external-select mode: GET /, POST /offer, POST /result
 //   webrtc_offer.c    the offer's checks and the answer SDP
-//   webrtc_session.c  one session: socket, ICE-lite agent, DTLS, SRTP media, its report
+//   webrtc_session.c  one session: ICE-lite agent, DTLS, SRTP media (webrtc_session.h: its state)
+//   webrtc_addr.c     socket addresses, the session's UDP socket, the checked-address list
+//   webrtc_report.c   a session's report, JSON and text
 //   webrtc_json.c     the untrusted HTTP bodies (JSON) and JSON text we write
 //   webrtc_page.c     the page (HTML and JavaScript) served at /
 // docs/WEBRTC.md says how to run it and why it is built this way.
@@ -12,6 +14,7 @@
 
 #include <galois/galois.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "rd.h"
 
@@ -116,6 +119,29 @@ struct wr_answer_params {
 // `max`). false with `why` when it does not fit or the offer cannot be read again.
 bool wr_answer_write(char *out, size_t max, const struct wr_offer *offer, const char *sdp,
                      size_t sdp_len, const struct wr_answer_params *p, char *why, size_t max_why);
+
+// --- webrtc_addr.c ---
+
+// wr_addr_from_sa converts an IPv4 or IPv6 socket address. false for any other family.
+bool wr_addr_from_sa(struct galois_ice_addr *out, const struct sockaddr_storage *ss);
+// wr_sa_from_addr converts back and returns the socket address length.
+socklen_t wr_sa_from_addr(struct sockaddr_storage *out, const struct galois_ice_addr *a);
+// wr_addr_text writes "IP:PORT" or "[IPv6]:PORT" ("?" when it cannot).
+void wr_addr_text(char *out, size_t max, const struct galois_ice_addr *a);
+// wr_udp_bind binds a non-blocking UDP socket to `host` (numeric) and `port` (0: any) and sets
+// `*local` to its address. Returns the socket, or -1.
+int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port);
+
+// wr_seen is the list of remote addresses that passed an authenticated ICE check.
+struct wr_seen {
+    struct galois_ice_addr addrs[WR_MAX_SEEN];
+    size_t num;
+};
+
+// wr_seen_has tells whether `a` is on the list.
+bool wr_seen_has(const struct wr_seen *seen, const struct galois_ice_addr *a);
+// wr_seen_add puts `a` on the list if there is room.
+void wr_seen_add(struct wr_seen *seen, const struct galois_ice_addr *a);
 
 // --- webrtc_session.c ---
 

@@ -2,160 +2,23 @@
 // demultiplexing); the ICE-lite agent answers the browser's checks, the DTLS connection keys
 // SRTP, and the media stream protects and unprotects PCMU packets. Only addresses that passed
 // an authenticated ICE check may talk DTLS or SRTP to us (docs/WEBRTC.md, "Addresses").
-#include <arpa/inet.h>
+#include "webrtc_session.h"
+
 #include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "webrtc.h"
-
 enum {
     FRAME_US = 20000,
     RTCP_INTERVAL_US = 5000000,
-    ECHO_FRAMES = 25,  // half a second of echo buffer
     MAX_DGRAM = 4096,
     MAX_RESULT = 64 * 1024,
     READS_PER_CALL = 64,
 };
-
-enum phase {
-    PH_ICE = 0,      // waiting for the first ICE check
-    PH_HANDSHAKE,    // checks answered, DTLS running
-    PH_MEDIA,        // keyed: media for --duration
-    PH_RESULT_WAIT,  // media over, waiting for the page's /result
-    PH_DONE,
-};
-
-struct wr_session {
-    unsigned id;
-    const struct wr_options *o;
-    enum phase phase;
-    int fd;
-    struct galois_ice_addr local;
-    struct galois_ice_lite *ice;
-    struct galois_dtls *dtls;
-    enum galois_dtls_role role;
-    uint32_t ssrc;
-
-    struct galois_ice_addr seen[WR_MAX_SEEN];  // sources of authentic checks
-    size_t num_seen;
-    bool have_remote;
-    bool nominated;
-    struct galois_ice_addr remote;
-
-    struct galois_media_stream *ms;
-    struct galois_media_stats stats;  // the final figures once media ended
-    struct galois_dtls_info info;
-    bool have_info;
-    uint64_t created_us;
-    uint64_t connected_us;
-    uint64_t media_end_us;
-    uint64_t next_frame_us;
-    uint64_t next_rtcp_us;
-    uint64_t result_deadline_us;
-
-    struct galois_tone tone;
-    struct galois_wav_reader *wav;
-    int16_t echo[ECHO_FRAMES][GALOIS_MEDIA_FRAME];
-    size_t echo_read;
-    size_t echo_write;
-    size_t echo_fill;
-    size_t echo_partial;
-
-    uint64_t early_media;  // SRTP before the keys: dropped
-    uint64_t unchecked;    // DTLS/SRTP from an address without an ICE check: dropped
-    uint64_t unknown;      // neither STUN, DTLS nor RTP: dropped
-
-    bool wants_result;
-    char *browser;  // the page's /result JSON, NUL-terminated; NULL: none
-    bool ok;
-    char error[WR_MAX_ERROR];
-};
-
-// --- addresses ---
-
-static bool addr_from_sa(struct galois_ice_addr *out, const struct sockaddr_storage *ss)
-{
-    memset(out, 0, sizeof(*out));
-    if (ss->ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-        out->family = GALOIS_ICE_IPV4;
-        memcpy(out->ip, &in->sin_addr, 4);
-        out->port = ntohs(in->sin_port);
-        return true;
-    }
-    if (ss->ss_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-        out->family = GALOIS_ICE_IPV6;
-        memcpy(out->ip, &in6->sin6_addr, 16);
-        out->port = ntohs(in6->sin6_port);
-        return true;
-    }
-    return false;
-}
-
-static socklen_t sa_from_addr(struct sockaddr_storage *out, const struct galois_ice_addr *a)
-{
-    memset(out, 0, sizeof(*out));
-    if (a->family == GALOIS_ICE_IPV6) {
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
-        in6->sin6_family = AF_INET6;
-        memcpy(&in6->sin6_addr, a->ip, 16);
-        in6->sin6_port = htons(a->port);
-        return sizeof(*in6);
-    }
-    struct sockaddr_in *in = (struct sockaddr_in *)out;
-    in->sin_family = AF_INET;
-    memcpy(&in->sin_addr, a->ip, 4);
-    in->sin_port = htons(a->port);
-    return sizeof(*in);
-}
-
-static void addr_text(char *out, size_t max, const struct galois_ice_addr *a)
-{
-    char ip[GALOIS_ICE_MAX_ADDR_TEXT];
-    if (galois_ice_addr_text(ip, sizeof(ip), a) != GALOIS_ERR_OK) {
-        snprintf(out, max, "?");
-    } else if (a->family == GALOIS_ICE_IPV6) {
-        snprintf(out, max, "[%s]:%u", ip, (unsigned)a->port);
-    } else {
-        snprintf(out, max, "%s:%u", ip, (unsigned)a->port);
-    }
-}
-
-static int udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port)
-{
-    char service[8];
-    snprintf(service, sizeof(service), "%u", (unsigned)port);
-    struct addrinfo hints = {.ai_family = AF_UNSPEC,
-                             .ai_socktype = SOCK_DGRAM,
-                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
-    struct addrinfo *res = NULL;
-    if (getaddrinfo(host, service, &hints, &res) != 0 || res == NULL) {
-        return -1;
-    }
-    int fd = socket(res->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && bind(fd, res->ai_addr, res->ai_addrlen) != 0) {
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    if (fd >= 0 && (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
-                    !addr_from_sa(local, &ss) || fd >= FD_SETSIZE)) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
 
 // --- session life ---
 
@@ -188,7 +51,7 @@ static void send_to_remote(struct wr_session *s, const uint8_t *p, size_t n)
         return;
     }
     struct sockaddr_storage ss;
-    socklen_t len = sa_from_addr(&ss, &s->remote);
+    socklen_t len = wr_sa_from_addr(&ss, &s->remote);
     (void)sendto(s->fd, p, n, 0, (struct sockaddr *)&ss, len);
 }
 
@@ -224,7 +87,7 @@ bool wr_session_new(struct wr_session **out, unsigned id, const struct wr_option
     s->wants_result = wants_result;
     s->created_us = wr_now_us();
     uint16_t port = o->udp_port == 0 ? 0 : (uint16_t)(o->udp_port + id - 1);
-    s->fd = udp_bind(&s->local, o->udp_host, port);
+    s->fd = wr_udp_bind(&s->local, o->udp_host, port);
     if (s->fd < 0) {
         snprintf(why, max_why, "cannot bind UDP %s port %u: %s", o->udp_host, (unsigned)port,
                  strerror(errno));
@@ -277,7 +140,7 @@ bool wr_session_new(struct wr_session **out, unsigned id, const struct wr_option
         goto fail;
     }
     char local[80];
-    addr_text(local, sizeof(local), &s->local);
+    wr_addr_text(local, sizeof(local), &s->local);
     wr_progress(o,
                 "session %u: offer taken (a=setup:%s, %zu fingerprint%s); we answer on UDP %s "
                 "as DTLS %s",
@@ -511,16 +374,6 @@ static void finish(struct wr_session *s)
 
 // --- input ---
 
-static bool is_seen(const struct wr_session *s, const struct galois_ice_addr *from)
-{
-    for (size_t i = 0; i < s->num_seen; i++) {
-        if (galois_ice_addr_equal(&s->seen[i], from)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void on_stun(struct wr_session *s, const uint8_t *p, size_t n,
                     const struct galois_ice_addr *from, uint64_t now_us)
 {
@@ -530,20 +383,18 @@ static void on_stun(struct wr_session *s, const uint8_t *p, size_t n,
         galois_ice_lite_input(s->ice, p, n, from, now_us / 1000, out, sizeof(out), &out_len);
     if (out_len > 0) {
         struct sockaddr_storage ss;
-        socklen_t len = sa_from_addr(&ss, from);
+        socklen_t len = wr_sa_from_addr(&ss, from);
         (void)sendto(s->fd, out, out_len, 0, (struct sockaddr *)&ss, len);
     }
     if (err != GALOIS_ERR_OK || out_len == 0) {
         return;  // refused (counted by the agent) or an indication
     }
-    if (!is_seen(s, from) && s->num_seen < WR_MAX_SEEN) {
-        s->seen[s->num_seen++] = *from;
-    }
+    wr_seen_add(&s->seen, from);
     if (!s->have_remote) {
         s->remote = *from;
         s->have_remote = true;
         char a[80];
-        addr_text(a, sizeof(a), from);
+        wr_addr_text(a, sizeof(a), from);
         wr_progress(s->o, "session %u: ICE check from %s answered", s->id, a);
     }
     struct galois_ice_addr sel;
@@ -552,7 +403,7 @@ static void on_stun(struct wr_session *s, const uint8_t *p, size_t n,
         s->remote = sel;
         s->nominated = true;
         char a[80];
-        addr_text(a, sizeof(a), &sel);
+        wr_addr_text(a, sizeof(a), &sel);
         wr_progress(s->o, "session %u: ICE nominated %s", s->id, a);
     }
     if (s->phase == PH_ICE) {
@@ -611,7 +462,7 @@ void wr_session_readable(struct wr_session *s, uint64_t now_us)
             return;
         }
         struct galois_ice_addr from;
-        if (got == 0 || (size_t)got > sizeof(buf) || !addr_from_sa(&from, &ss)) {
+        if (got == 0 || (size_t)got > sizeof(buf) || !wr_addr_from_sa(&from, &ss)) {
             s->unknown++;
             continue;
         }
@@ -625,7 +476,7 @@ void wr_session_readable(struct wr_session *s, uint64_t now_us)
             s->unknown++;
             continue;
         }
-        if (!is_seen(s, &from)) {
+        if (!wr_seen_has(&s->seen, &from)) {
             s->unchecked++;  // RFC 8445 §7.3: no media before a check from that address
             continue;
         }
@@ -723,115 +574,4 @@ bool wr_session_set_result(struct wr_session *s, const uint8_t *body, size_t len
     memcpy(s->browser, body, len);
     s->browser[len] = '\0';
     return true;
-}
-
-// --- reports ---
-
-static const char *browser_str(const struct wr_session *s, char *out, size_t max, const char *a,
-                               const char *b, const char *c)
-{
-    const char *path[3] = {a, b, c};
-    struct galois_rd v;
-    size_t n = 0;
-    galois_rd_init(&v, s->browser, s->browser == NULL ? 0 : strlen(s->browser));
-    for (size_t i = 0; i < 3 && path[i] != NULL; i++) {
-        struct galois_rd inner;
-        if (!wr_json_member(&inner, v.p, v.len, path[i])) {
-            snprintf(out, max, "-");
-            return out;
-        }
-        v = inner;
-    }
-    if (!wr_json_string(out, max, &n, v)) {
-        // not a string: a number, a boolean ... shown as it is written
-        snprintf(out, max, "%.*s", (int)(v.len < 40 ? v.len : 40), (const char *)v.p);
-    }
-    return out;
-}
-
-void wr_session_report_json(const struct wr_session *s, FILE *f)
-{
-    char remote[80] = "";
-    struct galois_ice_lite_counters ic;
-    galois_ice_lite_get_counters(s->ice, &ic);
-    if (s->have_remote) {
-        addr_text(remote, sizeof(remote), &s->remote);
-    }
-    const struct galois_dtls_info *i = &s->info;
-    fprintf(f, "{\"id\":%u,\"ok\":%s,\"error\":", s->id, wr_session_ok(s) ? "true" : "false");
-    wr_json_fputs(f, s->error);
-    fprintf(f, ",\"dtls\":{\"version\":");
-    wr_json_fputs(f, s->have_info ? i->version : "");
-    fprintf(f, ",\"cipher\":");
-    wr_json_fputs(f, s->have_info ? i->cipher : "");
-    fprintf(f, ",\"profile\":");
-    wr_json_fputs(f, s->have_info ? i->srtp_profile : "");
-    fprintf(f, ",\"role\":\"%s\",\"peer_fingerprint\":",
-            s->role == GALOIS_DTLS_SERVER ? "server" : "client");
-    wr_json_fputs(f, s->have_info ? i->peer_fingerprint : "");
-    fprintf(f, ",\"state\":\"%s\"},\"ice\":{\"remote\":",
-            galois_dtls_state_name(galois_dtls_state(s->dtls)));
-    wr_json_fputs(f, remote);
-    fprintf(f, ",\"checks\":%llu,\"nominated\":%s,\"refused\":%llu},",
-            (unsigned long long)ic.answered, s->nominated ? "true" : "false",
-            (unsigned long long)(ic.received - ic.answered - ic.indications));
-    const struct galois_media_stats *m = &s->stats;
-    fprintf(f,
-            "\"media\":{\"codec\":\"PCMU/8000\",\"sent\":%llu,\"received\":%llu,"
-            "\"auth_failures\":%llu,\"replays\":%llu,\"rtcp_received\":%llu,\"rtcp_sent\":%llu,"
-            "\"lost\":%lld,\"jitter_ms\":%.2f,\"early\":%llu,\"unchecked_source\":%llu,"
-            "\"seconds\":%.2f},",
-            (unsigned long long)m->packets_sent, (unsigned long long)m->packets_received,
-            (unsigned long long)m->auth_failures, (unsigned long long)m->replays,
-            (unsigned long long)m->rtcp_received, (unsigned long long)m->rtcp_sent,
-            (long long)m->lost, m->jitter_ms, (unsigned long long)s->early_media,
-            (unsigned long long)s->unchecked,
-            s->connected_us == 0 ? 0.0 : (double)(s->media_end_us - s->connected_us) / 1e6);
-    fprintf(f, "\"browser\":%s}", s->browser != NULL ? s->browser : "null");
-}
-
-void wr_session_report_text(const struct wr_session *s, FILE *f)
-{
-    char remote[80] = "-";
-    struct galois_ice_lite_counters ic;
-    galois_ice_lite_get_counters(s->ice, &ic);
-    if (s->have_remote) {
-        addr_text(remote, sizeof(remote), &s->remote);
-    }
-    fprintf(f, "session %u: %s%s\n", s->id,
-            wr_session_ok(s) ? "ok" : "FAILED: ", wr_session_ok(s) ? "" : s->error);
-    fprintf(f, "  ICE      remote %s, %llu checks answered, %s\n", remote,
-            (unsigned long long)ic.answered, s->nominated ? "nominated" : "not nominated");
-    if (s->have_info) {
-        fprintf(f, "  DTLS     %s %s, we were the %s, %s\n", s->info.version, s->info.cipher,
-                s->role == GALOIS_DTLS_SERVER ? "server" : "client", s->info.srtp_profile);
-        fprintf(f, "           peer certificate %s\n", s->info.peer_fingerprint);
-    } else {
-        fprintf(f, "  DTLS     %s\n", galois_dtls_state_name(galois_dtls_state(s->dtls)));
-    }
-    const struct galois_media_stats *m = &s->stats;
-    fprintf(f,
-            "  media    PCMU: sent %llu, received %llu (lost %lld, jitter %.1f ms), auth "
-            "failures %llu, replays %llu, RTCP in %llu out %llu\n",
-            (unsigned long long)m->packets_sent, (unsigned long long)m->packets_received,
-            (long long)m->lost, m->jitter_ms, (unsigned long long)m->auth_failures,
-            (unsigned long long)m->replays, (unsigned long long)m->rtcp_received,
-            (unsigned long long)m->rtcp_sent);
-    if (s->browser == NULL) {
-        fprintf(f, "  browser  %s\n", s->wants_result ? "no /result arrived" : "-");
-        return;
-    }
-    char a[80];
-    char b[80];
-    char c[80];
-    char d[80];
-    char e[80];
-    fprintf(f, "  browser  %s, DTLS %s %s, %s\n", browser_str(s, a, sizeof(a), "ok", NULL, NULL),
-            browser_str(s, b, sizeof(b), "stats", "transport", "tlsVersion"),
-            browser_str(s, c, sizeof(c), "stats", "transport", "dtlsCipher"),
-            browser_str(s, d, sizeof(d), "stats", "transport", "srtpCipher"));
-    fprintf(f, "           sent %s, received %s, audio level %s\n",
-            browser_str(s, a, sizeof(a), "stats", "outbound", "packetsSent"),
-            browser_str(s, b, sizeof(b), "stats", "inbound", "packetsReceived"),
-            browser_str(s, e, sizeof(e), "stats", "inbound", "audioLevel"));
 }

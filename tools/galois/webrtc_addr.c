@@ -1,0 +1,107 @@
+// `galois webrtc`: addresses. Conversions between socket addresses and the ice layer's, the
+// session's UDP socket, and the list of remote addresses that passed an authenticated ICE check
+// (only those may talk DTLS or SRTP to us: docs/WEBRTC.md, "Addresses").
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "webrtc.h"
+
+bool wr_addr_from_sa(struct galois_ice_addr *out, const struct sockaddr_storage *ss)
+{
+    memset(out, 0, sizeof(*out));
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+        out->family = GALOIS_ICE_IPV4;
+        memcpy(out->ip, &in->sin_addr, 4);
+        out->port = ntohs(in->sin_port);
+        return true;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+        out->family = GALOIS_ICE_IPV6;
+        memcpy(out->ip, &in6->sin6_addr, 16);
+        out->port = ntohs(in6->sin6_port);
+        return true;
+    }
+    return false;
+}
+
+socklen_t wr_sa_from_addr(struct sockaddr_storage *out, const struct galois_ice_addr *a)
+{
+    memset(out, 0, sizeof(*out));
+    if (a->family == GALOIS_ICE_IPV6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+        in6->sin6_family = AF_INET6;
+        memcpy(&in6->sin6_addr, a->ip, 16);
+        in6->sin6_port = htons(a->port);
+        return sizeof(*in6);
+    }
+    struct sockaddr_in *in = (struct sockaddr_in *)out;
+    in->sin_family = AF_INET;
+    memcpy(&in->sin_addr, a->ip, 4);
+    in->sin_port = htons(a->port);
+    return sizeof(*in);
+}
+
+void wr_addr_text(char *out, size_t max, const struct galois_ice_addr *a)
+{
+    char ip[GALOIS_ICE_MAX_ADDR_TEXT];
+    if (galois_ice_addr_text(ip, sizeof(ip), a) != GALOIS_ERR_OK) {
+        snprintf(out, max, "?");
+    } else if (a->family == GALOIS_ICE_IPV6) {
+        snprintf(out, max, "[%s]:%u", ip, (unsigned)a->port);
+    } else {
+        snprintf(out, max, "%s:%u", ip, (unsigned)a->port);
+    }
+}
+
+int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port)
+{
+    char service[8];
+    snprintf(service, sizeof(service), "%u", (unsigned)port);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_DGRAM,
+                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
+    struct addrinfo *res = NULL;
+    if (getaddrinfo(host, service, &hints, &res) != 0 || res == NULL) {
+        return -1;
+    }
+    int fd = socket(res->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && bind(fd, res->ai_addr, res->ai_addrlen) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (fd >= 0 && (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
+                    !wr_addr_from_sa(local, &ss) || fd >= FD_SETSIZE)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+// --- checked addresses ---
+
+bool wr_seen_has(const struct wr_seen *seen, const struct galois_ice_addr *a)
+{
+    for (size_t i = 0; i < seen->num; i++) {
+        if (galois_ice_addr_equal(&seen->addrs[i], a)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void wr_seen_add(struct wr_seen *seen, const struct galois_ice_addr *a)
+{
+    if (!wr_seen_has(seen, a) && seen->num < WR_MAX_SEEN) {
+        seen->addrs[seen->num++] = *a;
+    }
+}

@@ -1,0 +1,115 @@
+// `galois webrtc`: a session's report, as one JSON object (the --json output) or as the human
+// summary. What the page posted to /result is embedded verbatim in the JSON (it was validated
+// when it arrived) and read back member by member for the text.
+#include <string.h>
+
+#include "webrtc_session.h"
+
+static const char *browser_str(const struct wr_session *s, char *out, size_t max, const char *a,
+                               const char *b, const char *c)
+{
+    const char *path[3] = {a, b, c};
+    struct galois_rd v;
+    size_t n = 0;
+    galois_rd_init(&v, s->browser, s->browser == NULL ? 0 : strlen(s->browser));
+    for (size_t i = 0; i < 3 && path[i] != NULL; i++) {
+        struct galois_rd inner;
+        if (!wr_json_member(&inner, v.p, v.len, path[i])) {
+            snprintf(out, max, "-");
+            return out;
+        }
+        v = inner;
+    }
+    if (!wr_json_string(out, max, &n, v)) {
+        // not a string: a number, a boolean ... shown as it is written
+        snprintf(out, max, "%.*s", (int)(v.len < 40 ? v.len : 40), (const char *)v.p);
+    }
+    return out;
+}
+
+void wr_session_report_json(const struct wr_session *s, FILE *f)
+{
+    char remote[80] = "";
+    struct galois_ice_lite_counters ic;
+    galois_ice_lite_get_counters(s->ice, &ic);
+    if (s->have_remote) {
+        wr_addr_text(remote, sizeof(remote), &s->remote);
+    }
+    const struct galois_dtls_info *i = &s->info;
+    fprintf(f, "{\"id\":%u,\"ok\":%s,\"error\":", s->id, wr_session_ok(s) ? "true" : "false");
+    wr_json_fputs(f, s->error);
+    fprintf(f, ",\"dtls\":{\"version\":");
+    wr_json_fputs(f, s->have_info ? i->version : "");
+    fprintf(f, ",\"cipher\":");
+    wr_json_fputs(f, s->have_info ? i->cipher : "");
+    fprintf(f, ",\"profile\":");
+    wr_json_fputs(f, s->have_info ? i->srtp_profile : "");
+    fprintf(f, ",\"role\":\"%s\",\"peer_fingerprint\":",
+            s->role == GALOIS_DTLS_SERVER ? "server" : "client");
+    wr_json_fputs(f, s->have_info ? i->peer_fingerprint : "");
+    fprintf(f, ",\"state\":\"%s\"},\"ice\":{\"remote\":",
+            galois_dtls_state_name(galois_dtls_state(s->dtls)));
+    wr_json_fputs(f, remote);
+    fprintf(f, ",\"checks\":%llu,\"nominated\":%s,\"refused\":%llu},",
+            (unsigned long long)ic.answered, s->nominated ? "true" : "false",
+            (unsigned long long)(ic.received - ic.answered - ic.indications));
+    const struct galois_media_stats *m = &s->stats;
+    fprintf(f,
+            "\"media\":{\"codec\":\"PCMU/8000\",\"sent\":%llu,\"received\":%llu,"
+            "\"auth_failures\":%llu,\"replays\":%llu,\"rtcp_received\":%llu,\"rtcp_sent\":%llu,"
+            "\"lost\":%lld,\"jitter_ms\":%.2f,\"early\":%llu,\"unchecked_source\":%llu,"
+            "\"seconds\":%.2f},",
+            (unsigned long long)m->packets_sent, (unsigned long long)m->packets_received,
+            (unsigned long long)m->auth_failures, (unsigned long long)m->replays,
+            (unsigned long long)m->rtcp_received, (unsigned long long)m->rtcp_sent,
+            (long long)m->lost, m->jitter_ms, (unsigned long long)s->early_media,
+            (unsigned long long)s->unchecked,
+            s->connected_us == 0 ? 0.0 : (double)(s->media_end_us - s->connected_us) / 1e6);
+    fprintf(f, "\"browser\":%s}", s->browser != NULL ? s->browser : "null");
+}
+
+void wr_session_report_text(const struct wr_session *s, FILE *f)
+{
+    char remote[80] = "-";
+    struct galois_ice_lite_counters ic;
+    galois_ice_lite_get_counters(s->ice, &ic);
+    if (s->have_remote) {
+        wr_addr_text(remote, sizeof(remote), &s->remote);
+    }
+    fprintf(f, "session %u: %s%s\n", s->id,
+            wr_session_ok(s) ? "ok" : "FAILED: ", wr_session_ok(s) ? "" : s->error);
+    fprintf(f, "  ICE      remote %s, %llu checks answered, %s\n", remote,
+            (unsigned long long)ic.answered, s->nominated ? "nominated" : "not nominated");
+    if (s->have_info) {
+        fprintf(f, "  DTLS     %s %s, we were the %s, %s\n", s->info.version, s->info.cipher,
+                s->role == GALOIS_DTLS_SERVER ? "server" : "client", s->info.srtp_profile);
+        fprintf(f, "           peer certificate %s\n", s->info.peer_fingerprint);
+    } else {
+        fprintf(f, "  DTLS     %s\n", galois_dtls_state_name(galois_dtls_state(s->dtls)));
+    }
+    const struct galois_media_stats *m = &s->stats;
+    fprintf(f,
+            "  media    PCMU: sent %llu, received %llu (lost %lld, jitter %.1f ms), auth "
+            "failures %llu, replays %llu, RTCP in %llu out %llu\n",
+            (unsigned long long)m->packets_sent, (unsigned long long)m->packets_received,
+            (long long)m->lost, m->jitter_ms, (unsigned long long)m->auth_failures,
+            (unsigned long long)m->replays, (unsigned long long)m->rtcp_received,
+            (unsigned long long)m->rtcp_sent);
+    if (s->browser == NULL) {
+        fprintf(f, "  browser  %s\n", s->wants_result ? "no /result arrived" : "-");
+        return;
+    }
+    char a[80];
+    char b[80];
+    char c[80];
+    char d[80];
+    char e[80];
+    fprintf(f, "  browser  %s, DTLS %s %s, %s\n", browser_str(s, a, sizeof(a), "ok", NULL, NULL),
+            browser_str(s, b, sizeof(b), "stats", "transport", "tlsVersion"),
+            browser_str(s, c, sizeof(c), "stats", "transport", "dtlsCipher"),
+            browser_str(s, d, sizeof(d), "stats", "transport", "srtpCipher"));
+    fprintf(f, "           sent %s, received %s, audio level %s\n",
+            browser_str(s, a, sizeof(a), "stats", "outbound", "packetsSent"),
+            browser_str(s, b, sizeof(b), "stats", "inbound", "packetsReceived"),
+            browser_str(s, e, sizeof(e), "stats", "inbound", "audioLevel"));
+}
