@@ -231,6 +231,68 @@ static void test_json_escape(void **state)
     assert_string_equal(out, "\"abc\"");
 }
 
+static void test_text_escape(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *out;
+    } cases[] = {
+        {"actpass", 7, "actpass"},
+        {"\x1b[2J", 4, "\\x1b[2J"},  // ESC: the terminal would clear the screen
+        {"a\r\nb\tc\x7f", 7, "a\\x0d\\x0ab\\x09c\\x7f"},  // C0 controls and DEL
+        {"x\\x1b", 5, "x\\\\x1b"},                        // a backslash is escaped: no look-alikes
+        {"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"},
+        {"\xc2\x9b"
+         "2J",
+         4, "\\xc2\\x9b2J"},            // U+009B, the C1 CSI
+        {"\xc2\xa0", 2, "\xc2\xa0"},    // U+00A0 is text
+        {"\xff\xfe", 2, "\\xff\\xfe"},  // never UTF-8
+        {"\xc3", 1, "\\xc3"},           // cut short
+        {"\xc3"
+         "A",
+         2, "\\xc3A"},                                    // a bad continuation: the A is kept
+        {"\xc0\xaf", 2, "\\xc0\\xaf"},                    // overlong
+        {"\xed\xa0\x80", 3, "\\xed\\xa0\\x80"},           // a surrogate
+        {"\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80"},  // above U+10FFFF
+        {"a\0b", 3, "a\\x00b"},                           // NUL inside the given length
+        {"", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[64];
+        if (!wr_text_escape(out, sizeof(out), cases[i].in, cases[i].len) ||
+            strcmp(out, cases[i].out) != 0) {
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, out, cases[i].out);
+        }
+        for (const char *p = out; *p != '\0'; p++) {
+            assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p != 0x7f);
+        }
+    }
+    // no room: false, and a prefix cut between two escapes, never inside one
+    char small[8];
+    assert_false(wr_text_escape(small, sizeof(small), "ab\x1b\x1b", 4));
+    assert_string_equal(small, "ab\\x1b");
+    assert_false(wr_text_escape(small, 3, "\xc3\xa9\xc3\xa9", 4));
+    assert_string_equal(small, "\xc3\xa9");
+    assert_false(wr_text_escape(small, 0, "a", 1));
+}
+
+static void test_json_fput_value(void **state)
+{
+    (void)state;
+    // DEL and U+009B are valid raw in a JSON string; we write them as escapes, the rest as it is
+    static const char in[] = "{\"a\":\"x\x7fy\xc2\x9b[2J\xc2\xa0\xc3\xa9\",\"b\":[1,null]}";
+    assert_true(wr_json_valid((const uint8_t *)in, strlen(in)));
+    char out[128] = "";
+    FILE *f = fmemopen(out, sizeof(out) - 1, "w");
+    assert_non_null(f);
+    wr_json_fput_value(f, in);
+    fclose(f);
+    assert_string_equal(out, "{\"a\":\"x\\u007fy\\u009b[2J\xc2\xa0\xc3\xa9\",\"b\":[1,null]}");
+    assert_true(wr_json_valid((const uint8_t *)out, strlen(out)));
+}
+
 // --- the offer ---
 
 static const char chromium_offer[] =
@@ -312,6 +374,10 @@ static void test_offer_check_refusals(void **state)
         {"a=setup:actpass", "a=setup:sideways", "a=setup:sideways"},
         {"a=mid:0\r\n", "a=mid:0123456789012345678901234567890123\r\n", "a=mid"},
         {"t=0 0\r\n", "", "does not parse"},
+        // the peer's bytes in a reason are escaped: it goes to the terminal (wr_text_escape)
+        {"a=setup:actpass", "a=setup:\x1b[2J\xc2\x9b", "a=setup:\\x1b[2J\\xc2\\x9b is not"},
+        {"a=fingerprint:sha-256 B9:58", "a=fingerprint:sha-256 \x1b]0;x\x07\xff",
+         "sha-256 \\x1b]0;x\\x07\\xff"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char sdp[4096];
@@ -323,6 +389,11 @@ static void test_offer_check_refusals(void **state)
         }
         if (strstr(why, cases[i].why) == NULL) {
             fail_msg("case %zu: reason \"%s\" does not say \"%s\"", i, why, cases[i].why);
+        }
+        for (const char *p = why; *p != '\0'; p++) {
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f) {
+                fail_msg("case %zu: reason \"%s\" has a control byte", i, why);
+            }
         }
     }
 }
@@ -415,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_json_valid_accepts),   cmocka_unit_test(test_json_valid_refuses),
         cmocka_unit_test(test_json_depth),           cmocka_unit_test(test_json_member_and_string),
         cmocka_unit_test(test_offer_body),           cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_text_escape),          cmocka_unit_test(test_json_fput_value),
         cmocka_unit_test(test_offer_check_chromium), cmocka_unit_test(test_offer_check_refusals),
         cmocka_unit_test(test_offer_check_variants), cmocka_unit_test(test_answer_write),
     };

@@ -102,6 +102,10 @@ def main():
         (offer_body(good.replace("a=setup:actpass", "a=setup:holdconn")), 400, r"a=setup"),
         (offer_body(good.replace("a=fingerprint:sha-256 ", "a=fingerprint:sha-256 ZZ")), 400,
          r"fingerprint.*does not parse"),
+        # the peer's bytes in a reason reach galois's stderr escaped (run-webrtc.sh checks
+        # that no ESC byte is there)
+        (offer_body(good.replace("a=setup:actpass", "a=setup:\u001b[2J")), 400,
+         r"a=setup:\\x1b\[2J is not"),
         (b"x" * (200 * 1024), 413, r"128 KiB"),
     ]
     for body, status, reason in bad:
@@ -121,8 +125,8 @@ def main():
         check(st == status, "%s %s" % (method, path), st, status)
 
     # the good offer: an answer of the shape Chromium needs
-    st, text = request(base, "POST", "/offer", offer_body(good))
-    check(st == 200, "POST /offer (Chromium's sample offer)", st, 200)
+    st, text = request(base, "POST", "/offer?result=1", offer_body(good))
+    check(st == 200, "POST /offer?result=1 (Chromium's sample offer)", st, 200)
     try:
         ans = json.loads(text)
     except ValueError:
@@ -143,6 +147,11 @@ def main():
     fps = [l for l in lines if l.startswith("a=fingerprint:")]
     check(len(fps) == 1 and re.match(r"a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}$", fps[0]),
           "answer a=fingerprint sha-256", fps)
+    # a result whose strings would drive a terminal: galois's text report shows them escaped
+    evil = {"ok": "\x1b[2J", "stats": {"transport": {"tlsVersion": "\x1b]0;pwned\x07",
+                                                      "dtlsCipher": "\u009b31m", "srtpCipher": "\x7f"}}}
+    st, text = request(base, "POST", "/result?session=1", json.dumps(evil).encode())
+    check(st == 200, "POST /result?session=1 with control characters in its strings", st, 200)
     st, text = request(base, "POST", "/offer", offer_body(good))
     check(st == 503 and "taken" in text, "a second offer with --sessions 1", st, 503)
 

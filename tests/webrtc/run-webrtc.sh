@@ -158,13 +158,22 @@ r = json.load(open(sys.argv[1]))
 s = r["sessions"][0]
 ok = (len(r["sessions"]) == 1 and s["ok"] is False and "timed out" in s["error"]
       and "DTLS handshake did not finish" in s["error"] and s["ice"]["checks"] == 1
-      and s["media"]["received"] == 0 and s["media"]["sent"] == 0 and s["browser"] is None
+      and s["media"]["received"] == 0 and s["media"]["sent"] == 0
+      and (s["browser"] or {}).get("ok") == "\x1b[2J"
       and r["refused_offers"] >= 17)
 print("    report: ok=%s error=%r checks=%s refused_offers=%s" % (
     s["ok"], s["error"], s["ice"]["checks"], r["refused_offers"]))
 sys.exit(0 if ok else 1)
 PYEOF
   grep -q "session 1 failed: timed out" "$R/galois.err" || fail "galois's stderr does not say why"
+  # bytes from the network reach the terminal escaped: no ESC, DEL or C1 CSI from galois
+  if LC_ALL=C grep -q $'\x1b\|\x7f\|\xc2\x9b' "$R/galois.err" "$R/galois.out"; then
+    fail "galois wrote an ESC, DEL or CSI byte from the network to its stderr or stdout"
+  fi
+  grep -qF 'a=setup:\x1b[2J is not' "$R/galois.err" ||
+    fail "galois's stderr does not show the offer's a=setup value escaped"
+  grep -qF 'browser  \x1b[2J, DTLS \x1b]0;pwned\x07 \xc2\x9b31m, \x7f' "$R/galois.err" ||
+    fail "galois's text report does not show the page's /result strings escaped"
 }
 
 say "scenario $SC (run dir $R)"

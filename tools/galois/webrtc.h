@@ -80,6 +80,18 @@ bool wr_offer_body(char *sdp, size_t max, size_t *sdp_len, const uint8_t *body, 
 // NUL-terminated) and sets `*out_len`. false when it does not fit.
 bool wr_json_escape(char *out, size_t max, size_t *out_len, const char *s, size_t len);
 
+// wr_text_escape writes the `len` bytes at `s` (peer text: SDP values, /result strings) into
+// `out` (room `max`, NUL-terminated) so that a terminal shows them and obeys none: bytes below
+// 0x20, 0x7F, the C1 controls U+0080..U+009F and bytes that are not valid UTF-8 become \xNN
+// (lower-case hex), a backslash becomes \\, whole UTF-8 characters and printable ASCII stay.
+// false when it did not all fit (then `out` holds a prefix cut between two characters).
+bool wr_text_escape(char *out, size_t max, const char *s, size_t len);
+
+// wr_json_fput_value writes the NUL-terminated JSON text `json` (checked by wr_json_valid) to
+// `f` with the same meaning, but DEL and the C1 controls U+0080..U+009F, which JSON lets a
+// string carry raw and a terminal would obey, written as \u escapes.
+void wr_json_fput_value(FILE *f, const char *json);
+
 // wr_json_fputs writes the NUL-terminated `s` as a quoted JSON string to `f`.
 void wr_json_fputs(FILE *f, const char *s);
 

@@ -439,3 +439,52 @@ void wr_json_fputs(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+bool wr_text_escape(char *out, size_t max, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (max == 0) {
+        return false;
+    }
+    out[0] = '\0';
+    struct sink k = {.p = out, .max = max};
+    struct galois_rd r;
+    galois_rd_init(&r, s, len);
+    while (!k.full && r.len > 0) {
+        struct galois_rd start = r;
+        uint8_t c = 0;
+        (void)galois_rd_u8(&r, &c);
+        bool whole = c >= 0x80 && utf8_char(&r, c);
+        size_t n = start.len - r.len;
+        bool c1 = whole && n == 2 && c == 0xC2 && start.p[1] < 0xA0;  // U+0080..U+009F
+        if (c == '\\') {
+            put(&k, "\\\\", 2);
+        } else if (c >= 0x20 && c < 0x7F) {
+            put(&k, &c, 1);
+        } else if (whole && !c1) {
+            put(&k, start.p, n);
+        } else {
+            // one byte escaped; the bytes after it are looked at again
+            r = start;
+            (void)galois_rd_skip(&r, 1);
+            char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            put(&k, e, sizeof(e));
+        }
+    }
+    return !k.full;
+}
+
+void wr_json_fput_value(FILE *f, const char *json)
+{
+    const unsigned char *p = (const unsigned char *)json;
+    for (size_t i = 0; p[i] != '\0'; i++) {
+        if (p[i] == 0x7F) {
+            fprintf(f, "\\u007f");
+        } else if (p[i] == 0xC2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+            fprintf(f, "\\u00%02x", (unsigned)p[i + 1]);
+            i++;
+        } else {
+            fputc(p[i], f);
+        }
+    }
+}

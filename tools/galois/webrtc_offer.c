@@ -6,6 +6,17 @@
 
 #include "webrtc.h"
 
+enum {
+    SHOWN_MAX = 4 * 120 + 1,  // room for 120 bytes of peer text, each escaped as \xNN
+};
+
+// shown_text copies at most `limit` bytes of the peer's `value` into `out` for a refusal
+// reason, escaped (wr_text_escape): the reason goes to the terminal and into the HTTP answer.
+static void shown_text(char *out, size_t max, const char *value, size_t limit)
+{
+    (void)wr_text_escape(out, max, value, strnlen(value, limit));
+}
+
 static const char *attr_get(const struct galois_sdp *sdp, size_t m, const char *name)
 {
     const struct galois_sdp_media *md = &sdp->media[m];
@@ -77,7 +88,9 @@ static bool take_fingerprints(struct wr_offer *out, const struct galois_sdp *sdp
             continue;
         }
         if (err != GALOIS_ERR_OK) {
-            snprintf(why, max_why, "a=fingerprint:%.120s does not parse", attrs[i].value);
+            char shown[SHOWN_MAX];
+            shown_text(shown, sizeof(shown), attrs[i].value, 120);
+            snprintf(why, max_why, "a=fingerprint:%s does not parse", shown);
             return false;
         }
         if (out->num_fps == GALOIS_DTLS_MAX_REMOTE_FINGERPRINTS) {
@@ -174,7 +187,9 @@ bool wr_offer_check(struct wr_offer *out, const char *sdp_text, size_t len, char
     const char *setup = attr_get(sdp, out->audio_index, "setup");
     if (setup != NULL &&
         galois_dtls_setup_parse(&out->setup, setup, strlen(setup)) != GALOIS_ERR_OK) {
-        snprintf(why, max_why, "a=setup:%.40s is not actpass, active, passive or holdconn", setup);
+        char shown[SHOWN_MAX];
+        shown_text(shown, sizeof(shown), setup, 40);
+        snprintf(why, max_why, "a=setup:%s is not actpass, active, passive or holdconn", shown);
         goto out;
     }
     const char *mid = galois_sdp_attr_get(md->attrs, md->num_attrs, "mid", 0);

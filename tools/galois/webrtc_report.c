@@ -5,12 +5,18 @@
 
 #include "webrtc_session.h"
 
+enum {
+    BROWSER_STR_MAX = 80,  // bytes of a /result string shown in the text report
+};
+
+// browser_str finds the member at path a.b.c of the page's /result and writes it into `out`,
+// escaped for the terminal (wr_text_escape): a string decoded, anything else as it is written
+// (at most 40 bytes), "-" when there is no such member.
 static const char *browser_str(const struct wr_session *s, char *out, size_t max, const char *a,
                                const char *b, const char *c)
 {
     const char *path[3] = {a, b, c};
     struct galois_rd v;
-    size_t n = 0;
     galois_rd_init(&v, s->browser, s->browser == NULL ? 0 : strlen(s->browser));
     for (size_t i = 0; i < 3 && path[i] != NULL; i++) {
         struct galois_rd inner;
@@ -20,10 +26,14 @@ static const char *browser_str(const struct wr_session *s, char *out, size_t max
         }
         v = inner;
     }
-    if (!wr_json_string(out, max, &n, v)) {
-        // not a string: a number, a boolean ... shown as it is written
-        snprintf(out, max, "%.*s", (int)(v.len < 40 ? v.len : 40), (const char *)v.p);
+    char text[BROWSER_STR_MAX];
+    size_t n = 0;
+    if (!wr_json_string(text, sizeof(text), &n, v)) {
+        // not a string (or a long one): a number, a boolean ... shown as it is written
+        n = v.len < 40 ? v.len : 40;
+        memcpy(text, v.p, n);
     }
+    (void)wr_text_escape(out, max, text, n);
     return out;
 }
 
@@ -65,7 +75,9 @@ void wr_session_report_json(const struct wr_session *s, FILE *f)
             (long long)m->lost, m->jitter_ms, (unsigned long long)s->early_media,
             (unsigned long long)s->unchecked,
             s->connected_us == 0 ? 0.0 : (double)(s->media_end_us - s->connected_us) / 1e6);
-    fprintf(f, "\"browser\":%s}", s->browser != NULL ? s->browser : "null");
+    fprintf(f, "\"browser\":");
+    wr_json_fput_value(f, s->browser != NULL ? s->browser : "null");
+    fputc('}', f);
 }
 
 void wr_session_report_text(const struct wr_session *s, FILE *f)
