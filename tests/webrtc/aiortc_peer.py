@@ -181,6 +181,8 @@ def cert_fingerprint(pc):
 
 
 def post_offer(url, body, timeout):
+    # galois takes only application/json with a Host naming it (urllib sends the URL's
+    # 127.0.0.1:PORT) and, if any, an Origin of its own (docs/WEBRTC.md, "Who may talk to galois")
     req = urllib.request.Request(url, data=body.encode(), method="POST",
                                  headers={"Content-Type": "application/json"})
     try:

@@ -31,9 +31,11 @@ def check(cond, what, got, wanted=None):
     print(line)
 
 
-def request(base, method, path, body=None):
-    req = urllib.request.Request(base + path, data=body, method=method,
-                                 headers={"Content-Type": "application/json"})
+def request(base, method, path, body=None, headers=None):
+    h = {"Content-Type": "application/json"}
+    h.update(headers or {})
+    h = {k: v for k, v in h.items() if v is not None}
+    req = urllib.request.Request(base + path, data=body, method=method, headers=h)
     try:
         with urllib.request.urlopen(req, timeout=5) as r:
             return r.status, r.read().decode("utf-8", "replace")
@@ -41,6 +43,19 @@ def request(base, method, path, body=None):
         return e.code, e.read().decode("utf-8", "replace")
     except OSError as e:
         return 0, str(e)
+
+
+def raw_request(hostport, text):
+    """Sends `text` as it is on a new connection; returns the status (0 when none came)."""
+    host, port = hostport.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=5) as c:
+            c.sendall(text.encode())
+            data = c.recv(4096)
+    except OSError:
+        return 0
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+    return int(m.group(1)) if m else 0
 
 
 def offer_body(sdp):
@@ -120,13 +135,59 @@ def main():
     for method, path, status in (("GET", "/nope", 404), ("GET", "/offer", 405),
                                  ("POST", "/", 405), ("POST", "/result", 404),
                                  ("POST", "/result?session=99", 404),
-                                 ("POST", "/result?session=1x", 404)):
+                                 ("POST", "/result?session=1x", 404),
+                                 ("GET", "/favicon.ico", 204)):
         st, text = request(base, method, path, b"{}" if method == "POST" else None)
         check(st == status, "%s %s" % (method, path), st, status)
 
+    # who may talk to galois: a Host that names it, no foreign Origin, JSON bodies only
+    # (a page elsewhere can send a text/plain POST without a CORS preflight, and DNS rebinding
+    # gives its own name as Host)
+    port_ = a.http.rsplit(":", 1)[1]
+    same = "http://" + a.http
+    for what, path, hdrs, body, status, reason in (
+            ("a rebound name as Host", "/offer", {"Host": "evil.example:" + port_},
+             offer_body(good), 403, r"Host \"evil.example:\d+\" is not this server"),
+            ("a Host with another port", "/offer", {"Host": "127.0.0.1:1"}, offer_body(good),
+             403, r"not this server"),
+            ("a Host without the port", "/", {"Host": "127.0.0.1"}, None, 403, r"not this server"),
+            ("GET / with a rebound name", "/", {"Host": "evil.example:" + port_}, None, 403,
+             r"not this server"),
+            ("a foreign Origin", "/offer", {"Origin": "http://evil.example"}, offer_body(good),
+             403, r"Origin \"http://evil.example\" is not this server's page"),
+            ("Origin: null", "/offer", {"Origin": "null"}, offer_body(good), 403, r"Origin"),
+            ("an https Origin", "/offer", {"Origin": "https://" + a.http}, offer_body(good), 403,
+             r"Origin"),
+            ("a foreign Origin on /result", "/result?session=1", {"Origin": "http://evil.example"},
+             b'{"ok":true}', 403, r"Origin"),
+            ("a text/plain body (no CORS preflight)", "/offer", {"Content-Type": "text/plain"},
+             offer_body(good), 415, r"application/json"),
+            ("no Content-Type", "/offer", {"Content-Type": None}, offer_body(good), 415,
+             r"application/json"),
+            ("form data", "/result?session=1",
+             {"Content-Type": "application/x-www-form-urlencoded"}, b'{"ok":true}', 415,
+             r"application/json"),
+    ):
+        method = "POST" if body is not None else "GET"
+        st, text = request(base, method, path, body, hdrs)
+        check(st == status and re.search(reason, text) and text.count("\n") == 1,
+              "%s %s with %s -> %s" % (method, path, what, st), text.strip()[:120],
+              "%d /%s/, one line" % (status, reason))
+    st = raw_request(a.http, "GET / HTTP/1.0\r\n\r\n")
+    check(st == 403, "an HTTP/1.0 request without Host", st, 403)
+    st, text = request(base, "GET", "/", None, {"Host": "localhost:" + port_})
+    check(st == 200, "GET / as localhost:PORT (bound to 127.0.0.1)", st, 200)
+    st, text = request(base, "GET", "/", None,
+                       {"Host": "LocalHost:" + port_, "Origin": "http://localhost:" + port_})
+    check(st == 200, "GET / with Host LocalHost:PORT and Origin http://localhost:PORT", st, 200)
+    st, text = request(base, "GET", "/", None, {"Origin": "http://localhost:" + port_})
+    check(st == 403, "Origin http://localhost:PORT on a request to 127.0.0.1:PORT (another origin)",
+          st, 403)
+
     # the good offer: an answer of the shape Chromium needs
-    st, text = request(base, "POST", "/offer?result=1", offer_body(good))
-    check(st == 200, "POST /offer?result=1 (Chromium's sample offer)", st, 200)
+    st, text = request(base, "POST", "/offer?result=1", offer_body(good),
+                       {"Origin": same, "Content-Type": "application/json; charset=utf-8"})
+    check(st == 200, "POST /offer?result=1 (Chromium's sample offer, our own Origin)", st, 200)
     try:
         ans = json.loads(text)
     except ValueError:
@@ -136,6 +197,8 @@ def main():
     host, port = a.udp.rsplit(":", 1)
     check(ans.get("type") == "answer" and ans.get("session") == 1, "answer type and session",
           (ans.get("type"), ans.get("session")))
+    token = ans.get("token", "")
+    check(re.fullmatch(r"[0-9a-f]{32}", token), "answer has a 128-bit hex token", token)
     want = ["a=ice-lite", "a=setup:passive", "a=rtcp-mux", "a=mid:0", "a=group:BUNDLE 0",
             "m=audio %s UDP/TLS/RTP/SAVPF 0" % port, "a=rtpmap:0 PCMU/8000", "a=sendrecv",
             "c=IN IP4 %s" % host]
@@ -150,8 +213,19 @@ def main():
     # a result whose strings would drive a terminal: galois's text report shows them escaped
     evil = {"ok": "\x1b[2J", "stats": {"transport": {"tlsVersion": "\x1b]0;pwned\x07",
                                                       "dtlsCipher": "\u009b31m", "srtpCipher": "\x7f"}}}
-    st, text = request(base, "POST", "/result?session=1", json.dumps(evil).encode())
-    check(st == 200, "POST /result?session=1 with control characters in its strings", st, 200)
+    for path, what in (("/result?session=1", "no token"),
+                       ("/result?session=1&token=", "an empty token"),
+                       ("/result?session=1&token=" + "0" * 32, "a wrong token"),
+                       ("/result?session=1&token=" + token[:31], "a short token"),
+                       ("/result?session=1&token=" + token + "0", "a long token")):
+        st, text = request(base, "POST", path, json.dumps(evil).encode())
+        check(st == 403 and "token" in text, "POST /result with %s" % what, st, 403)
+    st, text = request(base, "POST", "/result?session=1&token=" + token,
+                       json.dumps(evil).encode())
+    check(st == 200, "POST /result?session=1&token=T with control characters in its strings",
+          st, 200)
+    st, text = request(base, "POST", "/result?session=1&token=" + token, b'{"ok":true}')
+    check(st == 409, "a second /result", st, 409)
     st, text = request(base, "POST", "/offer", offer_body(good))
     check(st == 503 and "taken" in text, "a second offer with --sessions 1", st, 503)
 

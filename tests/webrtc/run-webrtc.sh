@@ -160,9 +160,9 @@ ok = (len(r["sessions"]) == 1 and s["ok"] is False and "timed out" in s["error"]
       and "DTLS handshake did not finish" in s["error"] and s["ice"]["checks"] == 1
       and s["media"]["received"] == 0 and s["media"]["sent"] == 0
       and (s["browser"] or {}).get("ok") == "\x1b[2J"
-      and r["refused_offers"] >= 17)
-print("    report: ok=%s error=%r checks=%s refused_offers=%s" % (
-    s["ok"], s["error"], s["ice"]["checks"], r["refused_offers"]))
+      and r["refused_offers"] >= 17 and r["refused_requests"] >= r["refused_offers"] + 10)
+print("    report: ok=%s error=%r checks=%s refused_offers=%s refused_requests=%s" % (
+    s["ok"], s["error"], s["ice"]["checks"], r["refused_offers"], r["refused_requests"]))
 sys.exit(0 if ok else 1)
 PYEOF
   grep -q "session 1 failed: timed out" "$R/galois.err" || fail "galois's stderr does not say why"

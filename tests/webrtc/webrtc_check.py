@@ -81,6 +81,10 @@ def main():
           len(sessions) if isinstance(sessions, list) else repr(sessions))
     if not isinstance(sessions, list) or len(sessions) != 1:
         return 1
+    # the page's own requests (GET /, its favicon, /offer, /result with the token) pass the
+    # Host, Origin and Content-Type checks
+    check(report.get("refused_requests") == 0, "galois refused none of the page's requests",
+          report.get("refused_requests"), 0)
     s = sessions[0]
     d, ice, m, b = s.get("dtls") or {}, s.get("ice") or {}, s.get("media") or {}, s.get("browser")
     check(s.get("ok") is True, "session ok", s.get("ok"), True)

@@ -2,6 +2,7 @@
 // PCMU audio with it on one UDP socket per session. The pieces, one file each:
 //   webrtc.c          options, the select() loop that drives HTTP and every session, reports
 //   webrtc_server.c   libmicrohttpd in external-select mode: GET /, POST /offer, POST /result
+//   webrtc_guard.c    the Host, Origin and Content-Type checks every request passes first
 //   webrtc_offer.c    the offer's checks and the answer SDP
 //   webrtc_session.c  one session: ICE-lite agent, DTLS, SRTP media (webrtc_session.h: its state)
 //   webrtc_addr.c     socket addresses, the session's UDP socket, the checked-address list
@@ -28,6 +29,7 @@ enum {
     WR_MAX_MID = 32,           // bytes of an a=mid value we copy into the answer
     WR_JSON_MAX_DEPTH = 32,    // nesting of the JSON we accept
     WR_MAX_SEEN = 4,           // remote addresses that passed an ICE check, per session
+    WR_TOKEN_LEN = 32,         // hex digits of a session's /result secret (128 bits)
 };
 
 enum wr_source { WR_ECHO = 0, WR_TONE, WR_PLAY };
@@ -155,6 +157,32 @@ bool wr_seen_has(const struct wr_seen *seen, const struct galois_ice_addr *a);
 // wr_seen_add puts `a` on the list if there is room.
 void wr_seen_add(struct wr_seen *seen, const struct galois_ice_addr *a);
 
+// --- webrtc_guard.c: which HTTP requests are taken at all ---
+
+// wr_guard says which names the HTTP server answers to: its bound address and port, and
+// localhost when that address is a loopback one; any IP literal and localhost (with the port)
+// when it is bound to the unspecified address.
+struct wr_guard {
+    struct galois_ice_addr bound;  // the listening address and port
+    bool wildcard;                 // bound to 0.0.0.0 or ::
+};
+
+// wr_guard_init sets `*g` for the numeric address `host` and the port we listen on. false when
+// `host` is not a numeric address.
+bool wr_guard_init(struct wr_guard *g, const char *host, uint16_t port);
+// wr_guard_host tells whether the Host header value `host` (NULL: none) names this server:
+// "ADDR:PORT", "[V6]:PORT" or "localhost:PORT" as wr_guard says; the port may be left out only
+// when it is 80. Anything else (another name: DNS rebinding) is refused.
+bool wr_guard_host(const struct wr_guard *g, const char *host);
+// wr_guard_origin tells whether the Origin header value `origin` may be taken: absent (NULL),
+// or "http://" and the same name as the request's accepted `host`.
+bool wr_guard_origin(const struct wr_guard *g, const char *origin, const char *host);
+// wr_guard_json_type tells whether the Content-Type `content_type` (NULL: none) is
+// application/json, parameters allowed.
+bool wr_guard_json_type(const char *content_type);
+// wr_guard_names writes the Host names taken, for a refusal reason.
+void wr_guard_names(const struct wr_guard *g, char *out, size_t max);
+
 // --- webrtc_session.c ---
 
 struct wr_session;
@@ -184,6 +212,11 @@ bool wr_session_wants_result(const struct wr_session *s);
 // wr_session_set_result stores the page's /result JSON (valid, an object) into the report.
 // false when it is too big (then nothing is stored).
 bool wr_session_set_result(struct wr_session *s, const uint8_t *body, size_t len);
+// wr_session_token returns the session's secret (WR_TOKEN_LEN hex digits), which the answer
+// gives the page and its /result must carry.
+const char *wr_session_token(const struct wr_session *s);
+// wr_session_token_ok tells whether `token` (NULL: none) is the session's, in constant time.
+bool wr_session_token_ok(const struct wr_session *s, const char *token);
 // wr_session_id returns the session's number.
 unsigned wr_session_id(const struct wr_session *s);
 // wr_session_ok tells whether the session connected with a profile and media flowed both ways.

@@ -2,7 +2,9 @@
 // candidates only) sends a WebAudio oscillator (or, with ?src=mic, getUserMedia's audio: the
 // fake device under --use-fake-device-for-media-stream), gathers without trickle, POSTs its
 // offer to /offer?result=1, applies the answer, shows what getStats() says while the media
-// runs, and POSTs a summary to /result?session=N shortly before galois ends the media.
+// runs, and POSTs a summary to /result?session=N&token=T (both from the answer) shortly before
+// galois ends the media. Both POSTs are application/json from this page's own origin: galois
+// refuses anything else (webrtc_guard.c).
 // The text is kept in pieces: C11 compilers need only take 4095 characters in one literal.
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,7 @@ static const char *const parts[] = {
     "const sleep = ms => new Promise(r => setTimeout(r, ms));\n"
     "const $ = id => document.getElementById(id);\n"
     "const VERSIONS = {FEFF: 'DTLS 1.0', FEFD: 'DTLS 1.2', FEFC: 'DTLS 1.3'};\n"
+    "let token = '';  // the session's secret from the answer; not part of the result\n"
     "function state(s) { $('state').textContent = s; }\n"
     "function oscillator() {\n"
     "  const ac = new AudioContext();\n"
@@ -130,7 +133,8 @@ static const char *const parts[] = {
     "  $('result').textContent = JSON.stringify(out, null, 1);\n"
     "  document.title = out.ok ? 'DONE' : 'FAIL';\n"
     "  state(out.ok ? 'done' : 'failed: ' + out.error);\n"
-    "  const where = out.session ? '/result?session=' + out.session : '/result';\n"
+    "  if (!out.session || !token) return;  // no session took the offer\n"
+    "  const where = '/result?session=' + out.session + '&token=' + encodeURIComponent(token);\n"
     "  try {\n"
     "    await fetch(where, {method: 'POST', headers: {'Content-Type': 'application/json'},\n"
     "      body: JSON.stringify(out)});\n"
@@ -158,6 +162,7 @@ static const char *const parts[] = {
     "      text.trim());\n"
     "    const ans = JSON.parse(text);\n"
     "    out.session = ans.session;\n"
+    "    token = ans.token;\n"
     "    await pc.setRemoteDescription({type: 'answer', sdp: ans.sdp});\n"
     "    await connected(pc, 15000);\n"
     "    out.connectMs = Math.round(performance.now() - t0);\n"

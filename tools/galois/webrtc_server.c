@@ -17,6 +17,8 @@
 enum {
     HTTP_TIMEOUT_S = 10,
     MAX_QUERY = 16,
+    WHAT_MAX = 160,
+    ANSWER_JSON_MAX = 2 * WR_MAX_ANSWER + 256,  // the answer SDP escaped, and our members
 };
 
 struct wr_server {
@@ -24,16 +26,25 @@ struct wr_server {
     const struct galois_dtls_cert *cert;
     struct MHD_Daemon *mhd;
     uint16_t port;
-    char *page;  // served at /
+    struct wr_guard guard;  // the Host and Origin names we answer to
+    char *page;             // served at /
     size_t page_len;
     struct wr_session *sessions[WR_MAX_SESSIONS];
     size_t num_sessions;
-    unsigned refused_offers;
+    unsigned refused_offers;    // POST /offer answered with anything but 200
+    unsigned refused_requests;  // every request answered 4xx or 5xx, any route
     char last_refusal[WR_MAX_ERROR];
 };
 
-// request is one HTTP request's body as it arrives.
+enum route { R_OTHER = 0, R_PAGE, R_FAVICON, R_OFFER, R_RESULT };
+
+// request is one HTTP request: what the first look at its headers decided, and its body as it
+// arrives.
 struct request {
+    enum route route;
+    char what[WHAT_MAX];  // "METHOD /path", escaped, for the refusal line
+    unsigned refuse;      // not 0: the status it gets, whatever its body; `why` says why
+    char why[WR_MAX_ERROR];
     uint8_t *body;
     size_t len;
     bool too_big;
@@ -81,12 +92,6 @@ static struct wr_session *session_by_query(struct wr_server *srv, struct MHD_Con
 {
     const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "session");
     if (q == NULL) {
-        // no number: the latest session that still takes one
-        for (size_t i = srv->num_sessions; i > 0; i--) {
-            if (wr_session_wants_result(srv->sessions[i - 1])) {
-                return srv->sessions[i - 1];
-            }
-        }
         return NULL;
     }
     struct galois_rd r;
@@ -103,12 +108,19 @@ static struct wr_session *session_by_query(struct wr_server *srv, struct MHD_Con
     return NULL;
 }
 
-static enum MHD_Result refuse_offer(struct wr_server *srv, struct MHD_Connection *c,
-                                    unsigned status, const char *why)
+// refuse answers `status` with the one-line reason `why` (already safe for a terminal), counts
+// it and says so on stderr.
+static enum MHD_Result refuse(struct wr_server *srv, struct MHD_Connection *c,
+                              const struct request *req, unsigned status, const char *why)
 {
-    srv->refused_offers++;
-    snprintf(srv->last_refusal, sizeof(srv->last_refusal), "%s", why);
-    fprintf(stderr, "galois webrtc: refused an offer (HTTP %u): %s\n", status, why);
+    srv->refused_requests++;
+    if (req->route == R_OFFER) {
+        srv->refused_offers++;
+        snprintf(srv->last_refusal, sizeof(srv->last_refusal), "%s", why);
+        fprintf(stderr, "galois webrtc: refused an offer (HTTP %u): %s\n", status, why);
+    } else {
+        fprintf(stderr, "galois webrtc: refused %s (HTTP %u): %s\n", req->what, status, why);
+    }
     return reply_text(c, status, why);
 }
 
@@ -118,22 +130,22 @@ static enum MHD_Result post_offer(struct wr_server *srv, struct MHD_Connection *
     char why[WR_MAX_ERROR];
     if (srv->num_sessions >= srv->o->sessions) {
         snprintf(why, sizeof(why), "all %u sessions are taken", srv->o->sessions);
-        return refuse_offer(srv, c, MHD_HTTP_SERVICE_UNAVAILABLE, why);
+        return refuse(srv, c, req, MHD_HTTP_SERVICE_UNAVAILABLE, why);
     }
     char *sdp = malloc(GALOIS_SDP_MAX_LEN + 1);
     char *answer = malloc(WR_MAX_ANSWER);
-    char *json = malloc(2 * WR_MAX_ANSWER + 128);
+    char *json = malloc(ANSWER_JSON_MAX);
     struct wr_offer *offer = malloc(sizeof(*offer));
     enum MHD_Result ret = MHD_NO;
     size_t sdp_len = 0;
     if (sdp == NULL || answer == NULL || json == NULL || offer == NULL) {
-        ret = reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+        ret = refuse(srv, c, req, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
         goto out;
     }
     if (!wr_offer_body(sdp, GALOIS_SDP_MAX_LEN + 1, &sdp_len, req->body, req->len, why,
                        sizeof(why)) ||
         !wr_offer_check(offer, sdp, sdp_len, why, sizeof(why))) {
-        ret = refuse_offer(srv, c, MHD_HTTP_BAD_REQUEST, why);
+        ret = refuse(srv, c, req, MHD_HTTP_BAD_REQUEST, why);
         goto out;
     }
     const char *r = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "result");
@@ -142,18 +154,19 @@ static enum MHD_Result post_offer(struct wr_server *srv, struct MHD_Connection *
     struct wr_session *s = NULL;
     if (!wr_session_new(&s, id, srv->o, srv->cert, offer, sdp, sdp_len, wants_result, answer,
                         WR_MAX_ANSWER, why, sizeof(why))) {
-        ret = refuse_offer(srv, c, MHD_HTTP_BAD_REQUEST, why);
+        ret = refuse(srv, c, req, MHD_HTTP_BAD_REQUEST, why);
         goto out;
     }
     srv->sessions[srv->num_sessions++] = s;
     size_t n = 0;
-    int head = snprintf(json, 2 * WR_MAX_ANSWER + 128,
-                        "{\"type\":\"answer\",\"session\":%u,\"duration\":%.3f,\"sdp\":", id,
-                        srv->o->duration_s);
-    size_t room = 2 * WR_MAX_ANSWER + 128 - (size_t)head;
+    int head = snprintf(json, ANSWER_JSON_MAX,
+                        "{\"type\":\"answer\",\"session\":%u,\"token\":\"%s\",\"duration\":%.3f,"
+                        "\"sdp\":",
+                        id, wr_session_token(s), srv->o->duration_s);
+    size_t room = ANSWER_JSON_MAX - (size_t)head;
     if (head < 0 || !wr_json_escape(json + head, room - 1, &n, answer, strlen(answer))) {
         wr_session_abort(s, "the answer does not fit", wr_now_us());
-        ret = reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the answer does not fit");
+        ret = refuse(srv, c, req, MHD_HTTP_INTERNAL_SERVER_ERROR, "the answer does not fit");
         goto out;
     }
     json[(size_t)head + n] = '}';
@@ -175,17 +188,75 @@ static enum MHD_Result post_result(struct wr_server *srv, struct MHD_Connection 
     struct wr_session *s = session_by_query(srv, c);
     struct galois_rd v;
     if (s == NULL) {
-        return reply_text(c, MHD_HTTP_NOT_FOUND, "no session waits for this result");
+        return refuse(srv, c, req, MHD_HTTP_NOT_FOUND,
+                      "no such session: POST /result?session=N&token=T (from the answer)");
+    }
+    const char *token = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+    if (!wr_session_token_ok(s, token)) {
+        return refuse(srv, c, req, MHD_HTTP_FORBIDDEN,
+                      "wrong or missing token: the answer to the offer gave it");
     }
     if (!wr_json_valid(req->body, req->len) || !wr_json_member(&v, req->body, req->len, "ok")) {
-        return reply_text(c, MHD_HTTP_BAD_REQUEST, "the result is not a JSON object with \"ok\"");
+        return refuse(srv, c, req, MHD_HTTP_BAD_REQUEST,
+                      "the result is not a JSON object with \"ok\"");
     }
     if (!wr_session_wants_result(s) || !wr_session_set_result(s, req->body, req->len)) {
-        return reply_text(c, MHD_HTTP_CONFLICT, "this session has its result already");
+        return refuse(srv, c, req, MHD_HTTP_CONFLICT, "this session has its result already");
     }
     wr_progress(srv->o, "session %u: the page reported %s", wr_session_id(s),
                 wr_json_is_true(v) ? "success" : "failure");
     return reply(c, MHD_HTTP_OK, "application/json", "{}", 2);
+}
+
+// screen decides, from the headers alone, whether the request is refused whatever its body
+// (webrtc_guard.c; docs/WEBRTC.md, "Who may talk to galois").
+static void screen(struct wr_server *srv, struct MHD_Connection *c, struct request *req,
+                   const char *url, const char *method)
+{
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    const char *type =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+    bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    char names[96];
+    char shown[4 * 64 + 1];
+    req->route = strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0 ? R_PAGE
+                 : strcmp(url, "/favicon.ico") == 0                       ? R_FAVICON
+                 : strcmp(url, "/offer") == 0                             ? R_OFFER
+                 : strcmp(url, "/result") == 0                            ? R_RESULT
+                                                                          : R_OTHER;
+    char m[4 * 16 + 1];
+    char u[4 * 64 + 1];
+    (void)wr_text_escape(m, sizeof(m), method, strnlen(method, 16));
+    (void)wr_text_escape(u, sizeof(u), url, strnlen(url, 64));
+    snprintf(req->what, sizeof(req->what), "%.64s %.80s", m, u);
+    if (!wr_guard_host(&srv->guard, host)) {
+        wr_guard_names(&srv->guard, names, sizeof(names));
+        (void)wr_text_escape(shown, sizeof(shown), host == NULL ? "" : host,
+                             strnlen(host == NULL ? "" : host, 64));
+        req->refuse = MHD_HTTP_FORBIDDEN;
+        snprintf(req->why, sizeof(req->why), "Host \"%s\" is not this server (want %s)", shown,
+                 names);
+    } else if (!wr_guard_origin(&srv->guard, origin, host)) {
+        (void)wr_text_escape(shown, sizeof(shown), origin, strnlen(origin, 64));
+        req->refuse = MHD_HTTP_FORBIDDEN;
+        snprintf(req->why, sizeof(req->why),
+                 "Origin \"%s\" is not this server's page: cross-origin requests are refused",
+                 shown);
+    } else if (req->route == R_OTHER) {
+        req->refuse = MHD_HTTP_NOT_FOUND;
+        snprintf(req->why, sizeof(req->why), "not found: GET /, POST /offer, POST /result");
+    } else if ((req->route == R_PAGE || req->route == R_FAVICON) && !get) {
+        req->refuse = MHD_HTTP_METHOD_NOT_ALLOWED;
+        snprintf(req->why, sizeof(req->why), "use GET");
+    } else if ((req->route == R_OFFER || req->route == R_RESULT) && !post) {
+        req->refuse = MHD_HTTP_METHOD_NOT_ALLOWED;
+        snprintf(req->why, sizeof(req->why), "use POST");
+    } else if (post && !wr_guard_json_type(type)) {
+        req->refuse = MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+        snprintf(req->why, sizeof(req->why), "send the body as Content-Type: application/json");
+    }
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -201,11 +272,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         }
         *con_cls = req;
+        screen(srv, c, req, url, method);
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (req->refuse != 0) {
+            return MHD_YES;  // a refused request's body is read and dropped
+        }
         if (req->too_big || n > WR_MAX_BODY - req->len) {
             req->too_big = true;
             return MHD_YES;
@@ -220,22 +295,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         req->len += n;
         return MHD_YES;
     }
-    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
-    bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
-    if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
-        return get ? reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", srv->page, srv->page_len)
-                   : reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET");
-    }
-    if (strcmp(url, "/offer") != 0 && strcmp(url, "/result") != 0) {
-        return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: GET /, POST /offer, POST /result");
-    }
-    if (!post) {
-        return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST");
+    if (req->refuse != 0) {
+        return refuse(srv, c, req, req->refuse, req->why);
     }
     if (req->too_big) {
-        return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "body over 128 KiB");
+        return refuse(srv, c, req, MHD_HTTP_CONTENT_TOO_LARGE, "body over 128 KiB");
     }
-    return strcmp(url, "/offer") == 0 ? post_offer(srv, c, req) : post_result(srv, c, req);
+    switch (req->route) {
+        case R_PAGE:
+            return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", srv->page, srv->page_len);
+        case R_FAVICON:
+            return reply(c, MHD_HTTP_NO_CONTENT, "image/x-icon", "", 0);
+        case R_OFFER:
+            return post_offer(srv, c, req);
+        case R_RESULT:
+            return post_result(srv, c, req);
+        default:
+            return refuse(srv, c, req, MHD_HTTP_NOT_FOUND, "not found");
+    }
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -299,6 +376,13 @@ bool wr_server_start(struct wr_server **out, struct wr_options *o,
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info != NULL && info->port != 0 ? info->port : o->http_port;
+    if (!wr_guard_init(&srv->guard, o->http_host, srv->port)) {
+        snprintf(why, max_why,
+                 "--http %s: not an IPv4 or IPv6 address galois can check Host against",
+                 o->http_host);
+        wr_server_stop(srv);
+        return false;
+    }
     *out = srv;
     return true;
 }
@@ -407,7 +491,8 @@ static int report(const struct wr_server *srv)
             printf(i == 0 ? "" : ",");
             wr_session_report_json(srv->sessions[i], stdout);
         }
-        printf("],\"wanted\":%u,\"refused_offers\":%u}\n", o->sessions, srv->refused_offers);
+        printf("],\"wanted\":%u,\"refused_offers\":%u,\"refused_requests\":%u}\n", o->sessions,
+               srv->refused_offers, srv->refused_requests);
     }
     fflush(stdout);
     if (good == o->sessions && srv->num_sessions == o->sessions) {

@@ -71,6 +71,23 @@ static void flush_dtls(struct wr_session *s)
     }
 }
 
+// make_token writes WR_TOKEN_LEN random hex digits and a NUL.
+static bool make_token(char *out, size_t max)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint8_t rnd[WR_TOKEN_LEN / 2];
+    if (max < WR_TOKEN_LEN + 1 || galois_random_bytes(rnd, sizeof(rnd)) != GALOIS_ERR_OK) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof(rnd); i++) {
+        out[2 * i] = hex[rnd[i] >> 4];
+        out[2 * i + 1] = hex[rnd[i] & 15];
+    }
+    out[WR_TOKEN_LEN] = '\0';
+    galois_secure_zero(rnd, sizeof(rnd));
+    return true;
+}
+
 bool wr_session_new(struct wr_session **out, unsigned id, const struct wr_options *o,
                     const struct galois_dtls_cert *cert, const struct wr_offer *offer,
                     const char *sdp, size_t sdp_len, bool wants_result, char *answer, size_t max,
@@ -124,6 +141,10 @@ bool wr_session_new(struct wr_session **out, unsigned id, const struct wr_option
     }
     s->ssrc = (uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | rnd[3];
     s->ssrc = s->ssrc == 0 ? 1 : s->ssrc;
+    if (!make_token(s->token, sizeof(s->token))) {
+        snprintf(why, max_why, "cannot make the session's secret");
+        goto fail;
+    }
     struct wr_answer_params ap = {.addr = &s->local,
                                   .ufrag = galois_ice_lite_local_ufrag(s->ice),
                                   .pwd = galois_ice_lite_local_pwd(s->ice),
@@ -167,6 +188,7 @@ void wr_session_free(struct wr_session *s)
     galois_ice_lite_free(s->ice);
     galois_wav_reader_close(s->wav);
     free(s->browser);
+    galois_secure_zero(s->token, sizeof(s->token));
     free(s);
 }
 
@@ -193,6 +215,23 @@ bool wr_session_ok(const struct wr_session *s)
 const char *wr_session_error(const struct wr_session *s)
 {
     return s->error;
+}
+
+const char *wr_session_token(const struct wr_session *s)
+{
+    return s->token;
+}
+
+bool wr_session_token_ok(const struct wr_session *s, const char *token)
+{
+    if (token == NULL || strnlen(token, WR_TOKEN_LEN + 1) != WR_TOKEN_LEN) {
+        return false;
+    }
+    unsigned diff = 0;
+    for (size_t i = 0; i < WR_TOKEN_LEN; i++) {
+        diff |= (unsigned)(uint8_t)(token[i] ^ s->token[i]);
+    }
+    return diff == 0;
 }
 
 bool wr_session_wants_result(const struct wr_session *s)

@@ -57,7 +57,8 @@ struct wr_session {
     uint64_t unknown;      // neither STUN, DTLS nor RTP: dropped
 
     bool wants_result;
-    char *browser;  // the page's /result JSON, NUL-terminated; NULL: none
+    char token[WR_TOKEN_LEN + 1];  // hex; the page's /result must carry it
+    char *browser;                 // the page's /result JSON, NUL-terminated; NULL: none
     bool ok;
     char error[WR_MAX_ERROR];
 };
