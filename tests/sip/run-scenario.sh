@@ -105,7 +105,13 @@ start_capture() {
   grep -q 'Capturing on' "$R/tshark.log" || { fail "tshark did not start: $(tail -2 "$R/tshark.log")"; return 1; }
   say "tshark capturing on lo"
 }
-stop_capture() { stop_pid "$CPID" 5; }
+# stop_capture: give dumpcap a second to write what the kernel still holds (a peer's last
+# packets, sent as it exits), then stop it; a no-op once stopped.
+stop_capture() {
+  kill -0 "$CPID" 2>/dev/null || return 0
+  sleep 1
+  stop_pid "$CPID" 5
+}
 
 # wait_registered USER [PID]: kamailio logged a successful digest-authenticated REGISTER of
 # USER (gives up early when the UA process PID has exited)
