@@ -1,5 +1,6 @@
-// The endpoint behind `galois call`, `galois answer` and `galois demo`: options, the poll()
-// loop, media on UDP sockets, and the reports.
+// The endpoint behind `galois call`, `galois answer` and `galois demo`: the poll() loop, the SIP
+// events, and media on UDP sockets. Its options are in endpoint_options.c, its reports in
+// endpoint_report.c, its state in endpoint_state.h.
 #include "endpoint.h"
 
 #include <arpa/inet.h>
@@ -14,14 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "endpoint_state.h"
+
 enum {
     MAX_POLL = 96,
     FRAME_US = 20000,
     RTCP_INTERVAL_US = 5000000,
-    ECHO_FRAMES = 50,  // echo buffer: one second
     STOP_GRACE_MS = 3000,
     DEFAULT_TIMEOUT_S = 30,
-    DEFAULT_TONE_CALL = 440,
 };
 
 // IGNORE drops a result on purpose: the outcome arrives later as an event, or the step is
@@ -31,53 +32,6 @@ enum {
         galois_err ignored_ = (expr); \
         (void)ignored_;               \
     } while (0)
-
-enum ep_phase {
-    PH_REGISTERING = 0,  // waiting for the registration (when asked)
-    PH_READY,            // call: place the call; answer: wait for one
-    PH_CALLING,          // call placed, not established yet
-    PH_MEDIA,            // established: media runs
-    PH_HANGING_UP,       // hangup sent, waiting for the end
-    PH_STOPPING,         // unregistering and letting transactions finish
-    PH_DONE,
-};
-
-struct endpoint {
-    struct ep_options o;
-    struct galois_sip_ua *ua;
-    enum ep_phase phase;
-    struct galois_sip_call *call;
-    int rtp_fd;
-    int rtcp_fd;
-    uint16_t rtp_port;
-    uint16_t rtcp_port;
-    struct galois_media_stream *ms;
-    struct galois_sip_media media;
-    struct sockaddr_storage remote_rtp;
-    socklen_t remote_rtp_len;
-    struct sockaddr_storage remote_rtcp;
-    socklen_t remote_rtcp_len;
-    uint64_t media_start_us;
-    uint64_t next_frame_us;
-    uint64_t next_rtcp_us;
-    uint64_t media_end_us;  // 0: until the peer hangs up
-    uint64_t deadline_us;   // give up waiting (registration, answer)
-    uint64_t stop_deadline_us;
-    struct galois_tone tone;
-    struct galois_wav_reader *wav_in;
-    struct galois_wav_writer *wav_out;
-    struct galois_tone_detector *detector;
-    int16_t echo[ECHO_FRAMES][GALOIS_MEDIA_FRAME];
-    size_t echo_read;
-    size_t echo_write;
-    size_t echo_fill;
-    size_t echo_partial;
-    struct ep_call_report reports[EP_MAX_CALL_REPORTS];
-    size_t num_reports;
-    unsigned calls_done;
-    bool registered;
-    char fatal[EP_MAX_ERROR];  // an error that ends the endpoint before any call
-};
 
 static uint64_t now_us(void)
 {
@@ -91,243 +45,6 @@ static uint64_t wall_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-void ep_options_default(struct ep_options *o, enum ep_role role)
-{
-    memset(o, 0, sizeof(*o));
-    o->role = role;
-    o->name = role == EP_CALL ? "call" : "answer";
-    galois_sip_config_default(&o->sip);
-    snprintf(o->sip.user, sizeof(o->sip.user), "%s", role == EP_CALL ? "caller" : "answerer");
-    snprintf(o->media_addr, sizeof(o->media_addr), "127.0.0.1");
-    o->codec = GALOIS_MEDIA_PCMU;
-    o->source = role == EP_CALL ? EP_TONE : EP_ECHO;
-    o->tone_hz = DEFAULT_TONE_CALL;
-    o->duration_s = role == EP_CALL ? 3 : 0;
-    o->calls = 1;
-}
-
-static bool copy_opt(char *dst, size_t max, const char *value, const char *name, char *why,
-                     size_t max_why)
-{
-    if (value == NULL) {
-        snprintf(why, max_why, "--%s needs a value", name);
-        return false;
-    }
-    if (strlen(value) >= max) {
-        snprintf(why, max_why, "--%s: value too long (at most %zu bytes)", name, max - 1);
-        return false;
-    }
-    memcpy(dst, value, strlen(value) + 1);
-    return true;
-}
-
-static bool number_opt(double *out, const char *value, const char *name, double lo, double hi,
-                       char *why, size_t max_why)
-{
-    char *end = NULL;
-    double v = value != NULL ? strtod(value, &end) : 0;
-    if (value == NULL || end == value || *end != '\0' || !(v >= lo && v <= hi)) {
-        snprintf(why, max_why, "--%s: '%s' is not a number in %g..%g", name,
-                 value != NULL ? value : "", lo, hi);
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-static bool srtp_opt(struct galois_sdes_policy *p, const char *value, const char *name, char *why,
-                     size_t max_why)
-{
-    size_t off = 0;
-    if (value == NULL) {
-        snprintf(why, max_why, "--%s needs a policy (mandatory:AEAD_AES_256_GCM:...)", name);
-        return false;
-    }
-    if (galois_sdes_policy_parse(p, &off, value, strlen(value)) != GALOIS_ERR_OK) {
-        snprintf(why, max_why, "--%s: bad SRTP policy at byte %zu of '%s'", name, off, value);
-        return false;
-    }
-    return true;
-}
-
-static bool flag(const char *value, bool *out)
-{
-    if (value == NULL || strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 ||
-        strcmp(value, "1") == 0) {
-        *out = true;
-        return true;
-    }
-    if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 || strcmp(value, "0") == 0) {
-        *out = false;
-        return true;
-    }
-    return false;
-}
-
-bool ep_option(struct ep_options *o, const char *name, const char *value, bool *used_value,
-               char *why, size_t max_why)
-{
-    *used_value = value != NULL;
-    struct galois_sip_config *s = &o->sip;
-    if (strncmp(name, "tls-", 4) == 0) {
-        if (value == NULL) {
-            snprintf(why, max_why, "--%s needs a value", name);
-            return false;
-        }
-        return galois_tls_policy_set(&s->tls, name + 4, value, why, max_why) == GALOIS_ERR_OK;
-    }
-    if (strcmp(name, "via") == 0) {
-        return copy_opt(s->via, sizeof(s->via), value, name, why, max_why);
-    }
-    if (strcmp(name, "listen") == 0) {
-        return copy_opt(s->listen, sizeof(s->listen), value, name, why, max_why);
-    }
-    if (strcmp(name, "register") == 0) {
-        return copy_opt(s->register_uri, sizeof(s->register_uri), value, name, why, max_why);
-    }
-    if (strcmp(name, "user") == 0) {
-        return copy_opt(s->user, sizeof(s->user), value, name, why, max_why);
-    }
-    if (strcmp(name, "auth-user") == 0) {
-        return copy_opt(s->auth_user, sizeof(s->auth_user), value, name, why, max_why);
-    }
-    if (strcmp(name, "password") == 0) {
-        return copy_opt(s->password, sizeof(s->password), value, name, why, max_why);
-    }
-    if (strcmp(name, "domain") == 0) {
-        return copy_opt(s->domain, sizeof(s->domain), value, name, why, max_why);
-    }
-    if (strcmp(name, "media-addr") == 0) {
-        return copy_opt(o->media_addr, sizeof(o->media_addr), value, name, why, max_why);
-    }
-    if (strcmp(name, "srtp") == 0) {
-        return srtp_opt(o->role == EP_CALL ? &s->srtp_out : &s->srtp_in, value, name, why, max_why);
-    }
-    if (strcmp(name, "srtp-out") == 0) {
-        return srtp_opt(&s->srtp_out, value, name, why, max_why);
-    }
-    if (strcmp(name, "srtp-in") == 0) {
-        return srtp_opt(&s->srtp_in, value, name, why, max_why);
-    }
-    if (strcmp(name, "play") == 0) {
-        o->source = EP_PLAY;
-        return copy_opt(o->play, sizeof(o->play), value, name, why, max_why);
-    }
-    if (strcmp(name, "record") == 0) {
-        return copy_opt(o->record, sizeof(o->record), value, name, why, max_why);
-    }
-    if (strcmp(name, "tone") == 0) {
-        o->source = EP_TONE;
-        return number_opt(&o->tone_hz, value, name, 50, 3950, why, max_why);
-    }
-    if (strcmp(name, "duration") == 0) {
-        return number_opt(&o->duration_s, value, name, 0, 86400, why, max_why);
-    }
-    if (strcmp(name, "timeout") == 0) {
-        return number_opt(&o->timeout_s, value, name, 1, 86400, why, max_why);
-    }
-    if (strcmp(name, "calls") == 0) {
-        double v = 0;
-        if (!number_opt(&v, value, name, 1, 1000000, why, max_why)) {
-            return false;
-        }
-        o->calls = (unsigned)v;
-        return true;
-    }
-    if (strcmp(name, "expires") == 0) {
-        double v = 0;
-        if (!number_opt(&v, value, name, 60, 86400, why, max_why)) {
-            return false;
-        }
-        s->register_expires = (unsigned)v;
-        return true;
-    }
-    if (strcmp(name, "codec") == 0) {
-        if (value != NULL && strcmp(value, "pcmu") == 0) {
-            o->codec = GALOIS_MEDIA_PCMU;
-        } else if (value != NULL && strcmp(value, "pcma") == 0) {
-            o->codec = GALOIS_MEDIA_PCMA;
-        } else {
-            snprintf(why, max_why, "--codec: pcmu or pcma");
-            return false;
-        }
-        return true;
-    }
-    // flags: "--echo" alone, or "echo = yes" in a config file
-    bool on = true;
-    bool is_flag = value == NULL || flag(value, &on);
-    if (strcmp(name, "echo") == 0 || strcmp(name, "json") == 0 || strcmp(name, "rtcp-mux") == 0 ||
-        strcmp(name, "quiet") == 0 || strcmp(name, "allow-sdes-without-tls") == 0) {
-        if (!is_flag) {
-            snprintf(why, max_why, "--%s takes no value (or yes/no in a config file)", name);
-            return false;
-        }
-        *used_value = false;
-        if (strcmp(name, "echo") == 0) {
-            o->source = on ? EP_ECHO : EP_SILENCE;
-        } else if (strcmp(name, "json") == 0) {
-            o->json = on;
-        } else if (strcmp(name, "rtcp-mux") == 0) {
-            o->rtcp_mux = on;
-        } else if (strcmp(name, "quiet") == 0) {
-            o->quiet = on;
-        } else {
-            s->allow_sdes_without_tls = on;
-        }
-        return true;
-    }
-    snprintf(why, max_why, "unknown option --%s", name);
-    return false;
-}
-
-bool ep_config_file(struct ep_options *o, const char *path, char *why, size_t max_why)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(why, max_why, "config %s: %s", path, strerror(errno));
-        return false;
-    }
-    char line[1024];
-    unsigned lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof(line), f) != NULL) {
-        lineno++;
-        char *p = line;
-        while (*p == ' ' || *p == '\t') {
-            p++;
-        }
-        char *end = p + strlen(p);
-        while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ')) {
-            *--end = '\0';
-        }
-        if (*p == '\0' || *p == '#') {
-            continue;
-        }
-        char *eq = strchr(p, '=');
-        char *value = NULL;
-        if (eq != NULL) {
-            *eq = '\0';
-            value = eq + 1;
-            while (*value == ' ' || *value == '\t') {
-                value++;
-            }
-        }
-        char *ne = p + strlen(p);
-        while (ne > p && (ne[-1] == ' ' || ne[-1] == '\t')) {
-            *--ne = '\0';
-        }
-        bool used = false;
-        char inner[EP_MAX_ERROR];
-        if (!ep_option(o, p, value, &used, inner, sizeof(inner))) {
-            snprintf(why, max_why, "config %s:%u: %s", path, lineno, inner);
-            ok = false;
-        }
-    }
-    galois_secure_zero(line, sizeof(line));
-    fclose(f);
-    return ok;
 }
 
 // --- sockets ---
@@ -543,7 +260,7 @@ static bool start_media(struct endpoint *ep, char *why, size_t max_why)
         return false;
     }
     galois_tone_init(&ep->tone, ep->o.tone_hz, 0.5, 8000);
-    ep->echo_read = ep->echo_write = ep->echo_fill = ep->echo_partial = 0;
+    memset(&ep->echo, 0, sizeof(ep->echo));
     uint64_t now = now_us();
     ep->media_start_us = now;
     ep->next_frame_us = now;
@@ -834,33 +551,11 @@ static void next_frame(struct endpoint *ep, int16_t *pcm)
             return;
         }
         case EP_ECHO:
-            if (ep->echo_fill > 0) {
-                memcpy(pcm, ep->echo[ep->echo_read], sizeof(ep->echo[0]));
-                ep->echo_read = (ep->echo_read + 1) % ECHO_FRAMES;
-                ep->echo_fill--;
-                return;
-            }
-            memset(pcm, 0, GALOIS_MEDIA_FRAME * sizeof(*pcm));
+            (void)audio_ring_pop(&ep->echo, pcm);
             return;
         default:
             memset(pcm, 0, GALOIS_MEDIA_FRAME * sizeof(*pcm));
             return;
-    }
-}
-
-static void echo_push(struct endpoint *ep, const int16_t *pcm, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        ep->echo[ep->echo_write][ep->echo_partial++] = pcm[i];
-        if (ep->echo_partial == GALOIS_MEDIA_FRAME) {
-            ep->echo_partial = 0;
-            ep->echo_write = (ep->echo_write + 1) % ECHO_FRAMES;
-            if (ep->echo_fill == ECHO_FRAMES) {
-                ep->echo_read = (ep->echo_read + 1) % ECHO_FRAMES;  // drop the oldest
-            } else {
-                ep->echo_fill++;
-            }
-        }
     }
 }
 
@@ -916,7 +611,7 @@ static void media_receive(struct endpoint *ep, int fd)
             IGNORE(galois_wav_writer_write(ep->wav_out, pcm, samples));
         }
         if (ep->o.source == EP_ECHO) {
-            echo_push(ep, pcm, samples);
+            audio_ring_push(&ep->echo, pcm, samples);
         }
     }
 }
@@ -1052,149 +747,4 @@ bool ep_run(struct endpoint **eps, size_t n)
             }
         }
     }
-}
-
-// --- reports ---
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') {
-            fprintf(f, "\\%c", ch);
-        } else if (ch < 0x20) {
-            fprintf(f, "\\u%04x", ch);
-        } else {
-            fputc(ch, f);
-        }
-    }
-    fputc('"', f);
-}
-
-static void report_json(const struct endpoint *ep, const struct ep_call_report *r, FILE *f,
-                        bool with_calls)
-{
-    fprintf(f, "{\"role\":");
-    json_string(f, ep->o.role == EP_CALL ? "call" : "answer");
-    fprintf(f, ",\"result\":\"%s\",\"error\":", r->ok ? "ok" : "error");
-    json_string(f, r->error);
-    fprintf(f, ",\"peer\":");
-    json_string(f, r->peer);
-    fprintf(f, ",\"sip\":{\"status\":%d,\"reason\":", r->status);
-    json_string(f, r->reason);
-    fprintf(f, ",\"established\":%s}", r->established ? "true" : "false");
-    if (r->have_tls) {
-        char tls[2048];
-        if (galois_tls_info_json(tls, sizeof(tls), &r->tls) == GALOIS_ERR_OK) {
-            fprintf(f, ",\"tls\":%s", tls);
-        }
-    } else {
-        fprintf(f, ",\"tls\":null");
-    }
-    fprintf(f, ",\"srtp\":{\"suite\":");
-    json_string(f, r->srtp ? r->suite : "");
-    fprintf(f, ",\"enabled\":%s,\"rtcp_mux\":%s}", r->srtp ? "true" : "false",
-            r->rtcp_mux ? "true" : "false");
-    char stats[2048];
-    if (r->established &&
-        galois_media_stats_json(stats, sizeof(stats), &r->stats) == GALOIS_ERR_OK &&
-        stats[0] == '{') {
-        fprintf(f, ",\"media\":{\"tone_hz\":%.1f,\"tone_purity\":%.3f,\"seconds\":%.2f,%s",
-                r->have_tone ? r->tone_hz : 0.0, r->have_tone ? r->tone_purity : 0.0, r->seconds,
-                stats + 1);
-    } else {
-        fprintf(f, ",\"media\":null");
-    }
-    fprintf(f,
-            ",\"reinvites\":{\"received\":%u,\"refused\":%u,\"holds\":%u,\"resumes\":%u,"
-            "\"rekeys\":%u}",
-            r->reinvites, r->reinvites_refused, r->holds, r->resumes, r->rekeys);
-    if (with_calls) {
-        fprintf(f, ",\"calls\":[");
-        for (size_t i = 0; i < ep->num_reports; i++) {
-            fprintf(f, "%s", i > 0 ? "," : "");
-            report_json(ep, &ep->reports[i], f, false);
-        }
-        fprintf(f, "]");
-    }
-    fprintf(f, "}");
-}
-
-static void report_text(const struct endpoint *ep, const struct ep_call_report *r, FILE *f)
-{
-    fprintf(f, "%s %s: %s\n", ep->o.name, ep->o.role == EP_CALL ? "call to" : "call from", r->peer);
-    if (r->have_tls) {
-        char tls[1024];
-        if (galois_tls_info_text(tls, sizeof(tls), &r->tls) == GALOIS_ERR_OK) {
-            fprintf(f, "  TLS    %s\n", tls);
-        }
-    } else {
-        fprintf(f, "  TLS    none\n");
-    }
-    fprintf(f, "  SIP    %s %d %s\n", r->established ? "established," : "not established,",
-            r->status, r->reason);
-    if (r->established) {
-        fprintf(f, "  SRTP   %s%s\n", r->srtp ? r->suite : "OFF: plain RTP",
-                r->rtcp_mux ? " (rtcp-mux)" : "");
-        const struct galois_media_stats *s = &r->stats;
-        fprintf(f,
-                "  media  %s, %.1f s: sent %llu packets, received %llu (lost %lld, auth failures "
-                "%llu, replays %llu, malformed %llu), jitter %.2f ms\n",
-                r->payload_type == 8 ? "PCMA" : "PCMU", r->seconds,
-                (unsigned long long)s->packets_sent, (unsigned long long)s->packets_received,
-                (long long)s->lost, (unsigned long long)s->auth_failures,
-                (unsigned long long)s->replays, (unsigned long long)s->malformed, s->jitter_ms);
-        if (r->reinvites > 0) {
-            fprintf(f,
-                    "  re-INVITE %u received, %u refused; %u hold(s), %u resume(s), %u re-key(s)\n",
-                    r->reinvites, r->reinvites_refused, r->holds, r->resumes, r->rekeys);
-        }
-        if (r->have_tone && r->tone_purity > 0.2) {
-            fprintf(f, "  audio  heard a %.1f Hz tone (purity %.2f)\n", r->tone_hz, r->tone_purity);
-        } else {
-            fprintf(f, "  audio  no clear tone heard\n");
-        }
-    }
-    fprintf(f, "  result %s%s%s\n", r->ok ? "ok" : "FAILED", r->error[0] != '\0' ? ": " : "",
-            r->error);
-}
-
-int ep_report(const struct endpoint *ep, FILE *f)
-{
-    bool ok = ep->fatal[0] == '\0' && ep->num_reports > 0;
-    unsigned ok_calls = 0;
-    for (size_t i = 0; i < ep->num_reports; i++) {
-        ok_calls += ep->reports[i].ok ? 1u : 0u;
-    }
-    unsigned wanted = ep->o.role == EP_CALL ? 1 : ep->o.calls;
-    ok = ok && ok_calls >= wanted;
-    if (ep->o.json) {
-        if (ep->num_reports == 0) {
-            fprintf(f, "{\"role\":\"%s\",\"result\":\"error\",\"error\":",
-                    ep->o.role == EP_CALL ? "call" : "answer");
-            json_string(f, ep->fatal[0] != '\0' ? ep->fatal : "no call");
-            fprintf(f, "}\n");
-        } else {
-            // the last call's report, with every call's report in "calls"
-            report_json(ep, &ep->reports[ep->num_reports - 1], f, true);
-            fprintf(f, "\n");
-        }
-    } else {
-        for (size_t i = 0; i < ep->num_reports; i++) {
-            report_text(ep, &ep->reports[i], f);
-        }
-        if (ep->fatal[0] != '\0') {
-            fprintf(f, "%s: %s\n", ep->o.name, ep->fatal);
-        }
-    }
-    if (!ok) {
-        const char *why = ep->fatal;
-        for (size_t i = 0; why[0] == '\0' && i < ep->num_reports; i++) {
-            why = ep->reports[i].error;
-        }
-        fprintf(stderr, "galois %s: %s\n", ep->o.role == EP_CALL ? "call" : "answer",
-                why[0] != '\0' ? why : "the call did not complete");
-    }
-    return ok ? 0 : 1;
 }
