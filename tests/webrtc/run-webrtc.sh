@@ -23,7 +23,7 @@ HARNESS_HELP=2,18
 . "$HERE/../lib/harness.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
-SCENARIOS=(chromium-gcm256 chromium-gcm128 chromium-cm80 bad-input)
+SCENARIOS=(chromium-gcm256 chromium-gcm128 chromium-cm80 bad-input connect-timeout)
 
 harness_args "$@"
 
@@ -35,7 +35,7 @@ for t in ss setsid timeout; do
   command -v "$t" >/dev/null || fail "'$t' not found (packages iproute2, util-linux, coreutils)"
 done
 [ -x $PY ] || fail "$PY not found (package python3)"
-if [ "$SC" != bad-input ] && [ ! -x "$CHROMIUM" ]; then
+if [ "$SC" != bad-input ] && [ "$SC" != connect-timeout ] && [ ! -x "$CHROMIUM" ]; then
   fail "$CHROMIUM not found (package chromium: scripts/install-deps.sh)"
 fi
 if [ -z "$GALOIS" ] || [ ! -x "$GALOIS" ]; then
@@ -176,6 +176,49 @@ PYEOF
     fail "galois's text report does not show the page's /result strings escaped"
 }
 
+# connect_timeout: --connect-timeout 2; an offer without an ICE check is abandoned and frees its
+# place, one with a check but no DTLS ends the run at its deadline
+connect_timeout() {
+  local cmd=("$GALOIS" webrtc --http "$HTTP" --udp "$UDP" --sessions 1 --connect-timeout 2
+    --timeout 20 --json)
+  say "galois: ${cmd[*]}"
+  local t0=$SECONDS
+  timeout 40 "${cmd[@]}" >"$R/galois.out" 2>"$R/galois.err" &
+  GPID=$!
+  local _
+  for _ in $(seq 100); do
+    ss -ltn | grep -q "$HTTP " && break
+    sleep 0.05
+  done
+  $PY "$HERE/connect_timeout.py" --http "$HTTP" --udp "$UDP" --offer "$HERE/chromium-offer.sdp" \
+    --pid "$GPID" >"$R/check.txt" 2>&1
+  local rc=$?
+  sed 's/^/    /' "$R/check.txt"
+  [ $rc = 0 ] || fail "$(grep '^FAIL' "$R/check.txt" | sed 's/^FAIL //' | head -6 | tr '\n' ';')"
+  wait "$GPID"
+  local grc=$?
+  GPID=
+  say "galois exited with status $grc after $((SECONDS - t0)) s (--timeout 20)"
+  sed 's/^/    galois stderr: /' "$R/galois.err" | tail -6
+  [ $grc = 1 ] || fail "galois exit status $grc, wanted 1 (session 2 never connected)"
+  [ $((SECONDS - t0)) -lt 15 ] || fail "galois ran until its --timeout"
+  $PY - "$R/galois.out" <<'PYEOF' || fail "galois's report of the connect deadlines is wrong"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["sessions"]
+ok = (len(s) == 1 and s[0]["id"] == 2 and s[0]["ok"] is False
+      and s[0]["error"] == "DTLS handshake did not finish within 2 s (ICE checks were answered)"
+      and s[0]["ice"]["checks"] == 1 and r["abandoned"] == 1 and r["wanted"] == 1)
+print("    report: sessions=%s error=%r abandoned=%s" % (
+    [x["id"] for x in s], s[0]["error"] if s else None, r.get("abandoned")))
+sys.exit(0 if ok else 1)
+PYEOF
+  grep -qF "session 1 abandoned (not counted): no ICE check arrived within 2 s" "$R/galois.err" ||
+    fail "galois's stderr does not say session 1 was abandoned"
+  grep -qF "session 2 failed: DTLS handshake did not finish within 2 s" "$R/galois.err" ||
+    fail "galois's stderr does not say why session 2 failed"
+}
+
 say "scenario $SC (run dir $R)"
 case $SC in
   # default profiles: as the DTLS server galois picks by its own order, so 256-GCM
@@ -186,6 +229,7 @@ case $SC in
     ;;
   chromium-cm80) SOURCE=echo run SRTP_AES128_CM_SHA1_80 --echo --profiles SRTP_AES128_CM_SHA1_80 ;;
   bad-input) bad_input ;;
+  connect-timeout) connect_timeout ;;
 esac
 
 harness_end

@@ -43,7 +43,8 @@ static void usage(FILE *f)
             "usage: galois webrtc [--http ADDR:PORT] [--udp ADDR[:PORT]] [--profiles LIST]\n"
             "                     [--echo | --tone HZ | --play FILE.wav] [--duration S]\n"
             "                     [--sessions N] [--json] [--dtls-cert F --dtls-key F]\n"
-            "                     [--timeout S] [--result-wait S] [--quiet]\n\n"
+            "                     [--timeout S] [--connect-timeout S] [--result-wait S]\n"
+            "                     [--quiet]\n\n"
             "Serves a page at http://ADDR:PORT/ (default 127.0.0.1:%d). A browser that opens it\n"
             "POSTs its offer to /offer; galois answers as an ICE-lite, DTLS-SRTP peer with PCMU\n"
             "audio on one UDP socket per session, runs the media for --duration seconds after\n"
@@ -61,6 +62,9 @@ static void usage(FILE *f)
             "  --duration S       media seconds after the handshake (default 5)\n"
             "  --sessions N       sessions to run before exiting (default 1, at most %d)\n"
             "  --timeout S        give up after S seconds in all (default 30)\n"
+            "  --connect-timeout S  a session whose DTLS handshake is not done S s after the\n"
+            "                     answer ends (default 15); one that had no ICE check by then\n"
+            "                     is abandoned and does not count toward --sessions\n"
             "  --result-wait S    after the media, wait up to S s for the page's /result\n"
             "                     (default 5; only sessions whose page promised one)\n"
             "  --dtls-cert F --dtls-key F   our DTLS certificate and key (PEM); default: a\n"
@@ -177,6 +181,10 @@ static bool option(struct wr_options *o, const char *name, const char *value, bo
         if (!number(&o->timeout_s, value, 1, 86400)) {
             return fail_opt(why, max_why, "--timeout %s: want 1..86400 seconds", value);
         }
+    } else if (strcmp(name, "connect-timeout") == 0) {
+        if (!number(&o->connect_timeout_s, value, 0.5, 3600)) {
+            return fail_opt(why, max_why, "--connect-timeout %s: want 0.5..3600 seconds", value);
+        }
     } else if (strcmp(name, "result-wait") == 0) {
         if (!number(&o->result_wait_s, value, 0, 600)) {
             return fail_opt(why, max_why, "--result-wait %s: want 0..600 seconds", value);
@@ -292,6 +300,7 @@ int galois_cmd_webrtc(int argc, char **argv)
     o.sessions = 1;
     o.timeout_s = 30;
     o.result_wait_s = 5;
+    o.connect_timeout_s = 15;
     char why[WR_MAX_ERROR];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

@@ -47,9 +47,10 @@ struct wr_options {
     double duration_s;  // media time after the DTLS handshake
     unsigned sessions;  // sessions to run before exiting
     bool json;
-    double timeout_s;      // the whole run
-    double result_wait_s;  // how long a session waits for its page's /result after media
-    bool quiet;            // no progress lines on stderr
+    double timeout_s;          // the whole run
+    double result_wait_s;      // how long a session waits for its page's /result after media
+    double connect_timeout_s;  // from the answer until the DTLS handshake is done
+    bool quiet;                // no progress lines on stderr
     char cert_path[WR_MAX_PATH];
     char key_path[WR_MAX_PATH];
 };
@@ -187,10 +188,10 @@ void wr_guard_names(const struct wr_guard *g, char *out, size_t max);
 
 struct wr_session;
 
-// wr_session_new makes session number `id` for an offer already checked: binds its socket,
-// makes the ICE agent and the DTLS connection, and writes the answer SDP into `answer` (room
-// `max`). false with `why`; nothing is left behind.
-bool wr_session_new(struct wr_session **out, unsigned id, const struct wr_options *o,
+// wr_session_new makes session number `id` for an offer already checked: binds its socket (on
+// the --udp port + `slot` when --udp gave one), makes the ICE agent and the DTLS connection, and
+// writes the answer SDP into `answer` (room `max`). false with `why`; nothing is left behind.
+bool wr_session_new(struct wr_session **out, unsigned id, unsigned slot, const struct wr_options *o,
                     const struct galois_dtls_cert *cert, const struct wr_offer *offer,
                     const char *sdp, size_t sdp_len, bool wants_result, char *answer, size_t max,
                     char *why, size_t max_why);
@@ -205,6 +206,9 @@ void wr_session_readable(struct wr_session *s, uint64_t now_us);
 uint64_t wr_session_step(struct wr_session *s, uint64_t now_us);
 // wr_session_done tells whether the session is over (report ready).
 bool wr_session_done(const struct wr_session *s);
+// wr_session_abandoned tells whether the session ended at its connect deadline without one
+// authentic ICE check: nobody who knew our answer came, so it does not count as a session.
+bool wr_session_abandoned(const struct wr_session *s);
 // wr_session_abort ends the session now with `why` unless it has ended already.
 void wr_session_abort(struct wr_session *s, const char *why, uint64_t now_us);
 // wr_session_wants_result tells whether the session still takes a /result body.

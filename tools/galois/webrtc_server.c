@@ -29,8 +29,12 @@ struct wr_server {
     struct wr_guard guard;  // the Host and Origin names we answer to
     char *page;             // served at /
     size_t page_len;
-    struct wr_session *sessions[WR_MAX_SESSIONS];
+    struct wr_session *sessions[WR_MAX_SESSIONS];  // the ones that count toward --sessions
+    unsigned slots[WR_MAX_SESSIONS];               // sessions[i] binds --udp port + slots[i]
     size_t num_sessions;
+    unsigned next_id;
+    unsigned abandoned;  // sessions ended without an ICE check, freed, not counted
+    char last_abandoned[WR_MAX_ERROR];
     unsigned refused_offers;    // POST /offer answered with anything but 200
     unsigned refused_requests;  // every request answered 4xx or 5xx, any route
     char last_refusal[WR_MAX_ERROR];
@@ -124,6 +128,20 @@ static enum MHD_Result refuse(struct wr_server *srv, struct MHD_Connection *c,
     return reply_text(c, status, why);
 }
 
+// free_slot returns the lowest UDP port offset no live session uses.
+static unsigned free_slot(const struct wr_server *srv)
+{
+    for (unsigned k = 0;; k++) {
+        bool used = false;
+        for (size_t i = 0; i < srv->num_sessions; i++) {
+            used = used || srv->slots[i] == k;
+        }
+        if (!used) {
+            return k;
+        }
+    }
+}
+
 static enum MHD_Result post_offer(struct wr_server *srv, struct MHD_Connection *c,
                                   const struct request *req)
 {
@@ -150,13 +168,16 @@ static enum MHD_Result post_offer(struct wr_server *srv, struct MHD_Connection *
     }
     const char *r = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "result");
     bool wants_result = r != NULL && strcmp(r, "1") == 0;
-    unsigned id = (unsigned)srv->num_sessions + 1;
+    unsigned id = srv->next_id + 1;
+    unsigned slot = free_slot(srv);
     struct wr_session *s = NULL;
-    if (!wr_session_new(&s, id, srv->o, srv->cert, offer, sdp, sdp_len, wants_result, answer,
+    if (!wr_session_new(&s, id, slot, srv->o, srv->cert, offer, sdp, sdp_len, wants_result, answer,
                         WR_MAX_ANSWER, why, sizeof(why))) {
         ret = refuse(srv, c, req, MHD_HTTP_BAD_REQUEST, why);
         goto out;
     }
+    srv->next_id = id;
+    srv->slots[srv->num_sessions] = slot;
     srv->sessions[srv->num_sessions++] = s;
     size_t n = 0;
     int head = snprintf(json, ANSWER_JSON_MAX,
@@ -420,6 +441,27 @@ static bool all_done(const struct wr_server *srv)
     return true;
 }
 
+// reap frees the sessions abandoned at their connect deadline (no ICE check came): they give
+// their place back, so offers nobody follows up cannot use up --sessions.
+static void reap(struct wr_server *srv)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < srv->num_sessions; i++) {
+        struct wr_session *s = srv->sessions[i];
+        if (!wr_session_abandoned(s)) {
+            srv->slots[kept] = srv->slots[i];
+            srv->sessions[kept++] = s;
+            continue;
+        }
+        srv->abandoned++;
+        snprintf(srv->last_abandoned, sizeof(srv->last_abandoned), "%s", wr_session_error(s));
+        fprintf(stderr, "galois webrtc: session %u abandoned (not counted): %s\n", wr_session_id(s),
+                wr_session_error(s));
+        wr_session_free(s);
+    }
+    srv->num_sessions = kept;
+}
+
 static void abort_all(struct wr_server *srv, const char *why)
 {
     uint64_t now = wr_now_us();
@@ -491,8 +533,8 @@ static int report(const struct wr_server *srv)
             printf(i == 0 ? "" : ",");
             wr_session_report_json(srv->sessions[i], stdout);
         }
-        printf("],\"wanted\":%u,\"refused_offers\":%u,\"refused_requests\":%u}\n", o->sessions,
-               srv->refused_offers, srv->refused_requests);
+        printf("],\"wanted\":%u,\"refused_offers\":%u,\"refused_requests\":%u,\"abandoned\":%u}\n",
+               o->sessions, srv->refused_offers, srv->refused_requests, srv->abandoned);
     }
     fflush(stdout);
     if (good == o->sessions && srv->num_sessions == o->sessions) {
@@ -503,6 +545,10 @@ static int report(const struct wr_server *srv)
         fprintf(stderr, "galois webrtc: only %zu of %u sessions were offered%s%s\n",
                 srv->num_sessions, o->sessions, srv->refused_offers > 0 ? "; last refusal: " : "",
                 srv->last_refusal);
+    }
+    if (srv->abandoned > 0) {
+        fprintf(stderr, "galois webrtc: %u session%s abandoned without an ICE check (last: %s)\n",
+                srv->abandoned, srv->abandoned == 1 ? "" : "s", srv->last_abandoned);
     }
     for (size_t i = 0; i < srv->num_sessions; i++) {
         if (!wr_session_ok(srv->sessions[i])) {
@@ -543,6 +589,7 @@ int wr_server_run(struct wr_server *srv)
             uint64_t t = wr_session_step(srv->sessions[i], now);
             next = t < next ? t : next;
         }
+        reap(srv);
         if (all_done(srv)) {
             break;
         }

@@ -88,7 +88,7 @@ static bool make_token(char *out, size_t max)
     return true;
 }
 
-bool wr_session_new(struct wr_session **out, unsigned id, const struct wr_options *o,
+bool wr_session_new(struct wr_session **out, unsigned id, unsigned slot, const struct wr_options *o,
                     const struct galois_dtls_cert *cert, const struct wr_offer *offer,
                     const char *sdp, size_t sdp_len, bool wants_result, char *answer, size_t max,
                     char *why, size_t max_why)
@@ -103,7 +103,8 @@ bool wr_session_new(struct wr_session **out, unsigned id, const struct wr_option
     s->o = o;
     s->wants_result = wants_result;
     s->created_us = wr_now_us();
-    uint16_t port = o->udp_port == 0 ? 0 : (uint16_t)(o->udp_port + id - 1);
+    s->connect_deadline_us = s->created_us + (uint64_t)(o->connect_timeout_s * 1e6);
+    uint16_t port = o->udp_port == 0 ? 0 : (uint16_t)(o->udp_port + slot);
     s->fd = wr_udp_bind(&s->local, o->udp_host, port);
     if (s->fd < 0) {
         snprintf(why, max_why, "cannot bind UDP %s port %u: %s", o->udp_host, (unsigned)port,
@@ -205,6 +206,11 @@ unsigned wr_session_id(const struct wr_session *s)
 bool wr_session_done(const struct wr_session *s)
 {
     return s->phase == PH_DONE;
+}
+
+bool wr_session_abandoned(const struct wr_session *s)
+{
+    return s->abandoned;
 }
 
 bool wr_session_ok(const struct wr_session *s)
@@ -537,9 +543,30 @@ static uint64_t earliest(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+// connect_expired ends a session whose DTLS handshake was not done by its connect deadline. One
+// that never had an authentic ICE check is abandoned: junk offers must not use up --sessions.
+static void connect_expired(struct wr_session *s)
+{
+    if (s->phase == PH_ICE) {
+        s->abandoned = true;
+        fail(s, "no ICE check arrived within %g s", s->o->connect_timeout_s);
+    } else {
+        fail(s, "DTLS handshake did not finish within %g s (ICE checks were answered)",
+             s->o->connect_timeout_s);
+    }
+    wr_progress(s->o, "session %u: %s", s->id, s->error);
+}
+
 uint64_t wr_session_step(struct wr_session *s, uint64_t now_us)
 {
     uint64_t next = UINT64_MAX;
+    if (s->phase == PH_ICE || s->phase == PH_HANDSHAKE) {
+        if (now_us >= s->connect_deadline_us) {
+            connect_expired(s);
+            return next;
+        }
+        next = s->connect_deadline_us;
+    }
     if ((s->phase == PH_ICE || s->phase == PH_HANDSHAKE) && s->have_remote) {
         int64_t t = galois_dtls_timeout_ms(s->dtls);
         if (t == 0) {
@@ -553,7 +580,7 @@ uint64_t wr_session_step(struct wr_session *s, uint64_t now_us)
             t = galois_dtls_timeout_ms(s->dtls);
         }
         if (t > 0) {
-            next = now_us + (uint64_t)t * 1000u;
+            next = earliest(next, now_us + (uint64_t)t * 1000u);
         }
     }
     if (s->phase == PH_MEDIA) {

@@ -43,6 +43,8 @@ struct wr_session {
     uint64_t next_frame_us;
     uint64_t next_rtcp_us;
     uint64_t result_deadline_us;
+    uint64_t connect_deadline_us;  // the DTLS handshake must be done by then
+    bool abandoned;                // the deadline passed before any authentic ICE check
 
     struct galois_tone tone;
     struct galois_wav_reader *wav;
