@@ -1,6 +1,7 @@
 // Tests of `galois webrtc`'s readers of untrusted HTTP bodies and offers
-// (tools/galois/webrtc_json.c, tools/galois/webrtc_offer.c): the JSON grammar of RFC 8259 with
-// its edges (numbers, escapes, UTF-8, nesting), the members and strings we take from it, the
+// (tools/galois/webrtc_json.c, tools/galois/webrtc_offer.c), its Host/Origin/Content-Type checks
+// (webrtc_guard.c) and its list of checked addresses (webrtc_addr.c): the JSON grammar of RFC 8259
+// with its edges (numbers, escapes, UTF-8, nesting), the members and strings we take from it, the
 // POST /offer body, our own escaping, the checks on the browser's offer and the answer we write.
 // The fuzz target fuzz/webrtc_body.c checks the same functions on random input; this file pins
 // the expected answer for each case by hand.
@@ -480,15 +481,180 @@ static void test_answer_write(void **state)
     assert_non_null(strstr(why, "does not fit"));
 }
 
+// --- who may talk to galois (webrtc_guard.c) ---
+
+static void test_guard(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bound;
+        uint16_t port;
+        const char *host;  // NULL: no Host header
+        bool ok;
+    } hosts[] = {
+        {"127.0.0.1", 8080, "127.0.0.1:8080", true},
+        {"127.0.0.1", 8080, "localhost:8080", true},
+        {"127.0.0.1", 8080, "LOCALHOST:8080", true},
+        {"127.0.0.1", 8080, "127.0.0.1:8081", false},
+        {"127.0.0.1", 8080, "127.0.0.1", false},  // port 80 implied
+        {"127.0.0.1", 8080, "127.0.0.2:8080", false},
+        {"127.0.0.1", 8080, "[::1]:8080", false},
+        {"127.0.0.1", 8080, "evil.example:8080", false},
+        {"127.0.0.1", 8080, "localhost.:8080", false},
+        {"127.0.0.1", 8080, "127.0.0.1:8080 ", false},
+        {"127.0.0.1", 8080, "user@127.0.0.1:8080", false},
+        {"127.0.0.1", 8080, "127.0.0.1:+8080", false},
+        {"127.0.0.1", 8080, "127.0.0.1:", false},
+        {"127.0.0.1", 8080, "[127.0.0.1]:8080", false},
+        {"127.0.0.1", 8080, "", false},
+        {"127.0.0.1", 8080, NULL, false},
+        {"127.0.0.1", 80, "127.0.0.1", true},
+        {"127.0.0.1", 80, "localhost", true},
+        {"::1", 8080, "[::1]:8080", true},
+        {"::1", 8080, "[0:0::1]:8080", true},
+        {"::1", 8080, "localhost:8080", true},
+        {"::1", 8080, "::1:8080", false},
+        {"::1", 8080, "127.0.0.1:8080", false},
+        {"192.0.2.7", 8080, "192.0.2.7:8080", true},
+        {"192.0.2.7", 8080, "localhost:8080", false},  // not bound to loopback
+        {"0.0.0.0", 8080, "192.0.2.7:8080", true},     // wildcard: any IP literal
+        {"0.0.0.0", 8080, "localhost:8080", true},
+        {"0.0.0.0", 8080, "evil.example:8080", false},
+        {"0.0.0.0", 8080, "192.0.2.7:9999", false},
+        {"::", 8080, "[2001:db8::1]:8080", true},
+        {"::", 8080, "10.0.0.1:8080", true},
+    };
+    for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+        struct wr_guard g;
+        assert_true(wr_guard_init(&g, hosts[i].bound, hosts[i].port));
+        if (wr_guard_host(&g, hosts[i].host) != hosts[i].ok) {
+            fail_msg("host case %zu (%s, bound %s:%u): want %d", i,
+                     hosts[i].host == NULL ? "(none)" : hosts[i].host, hosts[i].bound,
+                     (unsigned)hosts[i].port, hosts[i].ok);
+        }
+    }
+    static const struct {
+        const char *origin;  // NULL: no Origin header
+        const char *host;
+        bool ok;
+    } origins[] = {
+        {NULL, "127.0.0.1:8080", true},
+        {"http://127.0.0.1:8080", "127.0.0.1:8080", true},
+        {"http://localhost:8080", "localhost:8080", true},
+        {"http://localhost:8080", "127.0.0.1:8080", false},  // another origin of this server
+        {"http://evil.example", "127.0.0.1:8080", false},
+        {"http://evil.example:8080", "evil.example:8080", false},  // rebinding: Host fails too
+        {"null", "127.0.0.1:8080", false},
+        {"https://127.0.0.1:8080", "127.0.0.1:8080", false},
+        {"http://127.0.0.1:8080/", "127.0.0.1:8080", false},
+        {"http://127.0.0.1", "127.0.0.1:8080", false},
+        {"", "127.0.0.1:8080", false},
+        {NULL, "evil.example:8080", false},
+    };
+    struct wr_guard g;
+    assert_true(wr_guard_init(&g, "127.0.0.1", 8080));
+    for (size_t i = 0; i < sizeof(origins) / sizeof(origins[0]); i++) {
+        bool ok = wr_guard_host(&g, origins[i].host) &&
+                  wr_guard_origin(&g, origins[i].origin, origins[i].host);
+        if (ok != origins[i].ok) {
+            fail_msg("origin case %zu (%s, Host %s): want %d", i,
+                     origins[i].origin == NULL ? "(none)" : origins[i].origin, origins[i].host,
+                     origins[i].ok);
+        }
+    }
+    assert_true(wr_guard_json_type("application/json"));
+    assert_true(wr_guard_json_type("Application/JSON"));
+    assert_true(wr_guard_json_type("application/json; charset=utf-8"));
+    assert_true(wr_guard_json_type("application/json;charset=UTF-8"));
+    assert_false(wr_guard_json_type(NULL));
+    assert_false(wr_guard_json_type(""));
+    assert_false(wr_guard_json_type("text/plain"));
+    assert_false(wr_guard_json_type("text/plain; x=application/json"));
+    assert_false(wr_guard_json_type("application/jsonx"));
+    assert_false(wr_guard_json_type("application/x-www-form-urlencoded"));
+    assert_false(wr_guard_json_type("multipart/form-data; boundary=x"));
+    assert_false(wr_guard_json_type("application/json x"));
+    assert_false(wr_guard_init(&g, "localhost", 8080));
+}
+
+// --- the addresses that passed an ICE check (webrtc_addr.c) ---
+
+static struct galois_ice_addr v4(uint8_t last, uint16_t port)
+{
+    struct galois_ice_addr a = {.family = GALOIS_ICE_IPV4, .ip = {192, 0, 2, last}, .port = port};
+    return a;
+}
+
+static void test_seen(void **state)
+{
+    (void)state;
+    struct wr_seen seen;
+    memset(&seen, 0, sizeof(seen));
+    struct galois_ice_addr a[WR_MAX_SEEN + 3];
+    for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
+        a[i] = v4((uint8_t)(i + 1), 5000);
+    }
+    for (size_t i = 0; i < WR_MAX_SEEN; i++) {
+        wr_seen_add(&seen, &a[i], false);
+    }
+    for (size_t i = 0; i < WR_MAX_SEEN; i++) {
+        assert_true(wr_seen_has(&seen, &a[i]));
+    }
+    // the list is full; one more address passes a check and nominates: it is the media target,
+    // so it is admitted and the least recently checked one (a[0]) leaves
+    wr_seen_add(&seen, &a[WR_MAX_SEEN], true);
+    assert_true(wr_seen_has(&seen, &a[WR_MAX_SEEN]));
+    assert_false(wr_seen_has(&seen, &a[0]));
+    assert_int_equal(seen.num, WR_MAX_SEEN);
+    // more addresses push out the others, never the nominated one
+    for (size_t i = 0; i < 2 * WR_MAX_SEEN; i++) {
+        struct galois_ice_addr x = v4(200, (uint16_t)(6000 + i));
+        wr_seen_add(&seen, &x, false);
+        assert_true(wr_seen_has(&seen, &x));
+        assert_true(wr_seen_has(&seen, &a[WR_MAX_SEEN]));
+        assert_int_equal(seen.num, WR_MAX_SEEN);
+    }
+    // a check again moves an address to the most recent end; a new nomination moves the
+    // protection: the old target can now leave
+    struct galois_ice_addr b = v4(201, 7000);
+    wr_seen_add(&seen, &b, true);
+    for (size_t i = 0; i < WR_MAX_SEEN - 1; i++) {
+        struct galois_ice_addr x = v4(202, (uint16_t)(8000 + i));
+        wr_seen_add(&seen, &x, false);
+    }
+    assert_true(wr_seen_has(&seen, &b));
+    assert_false(wr_seen_has(&seen, &a[WR_MAX_SEEN]));
+    // the nominee checking again (still selected) keeps its protection
+    wr_seen_add(&seen, &b, true);
+    struct galois_ice_addr c = v4(203, 9000);
+    wr_seen_add(&seen, &c, false);
+    wr_seen_add(&seen, &a[1], false);
+    wr_seen_add(&seen, &a[2], false);
+    wr_seen_add(&seen, &a[3], false);
+    assert_true(wr_seen_has(&seen, &b));
+    assert_true(wr_seen_has(&seen, &a[3]));
+    // an IPv6 address with the same bytes is another address
+    struct galois_ice_addr v6 = {.family = GALOIS_ICE_IPV6, .ip = {192, 0, 2, 4}, .port = 5000};
+    assert_false(wr_seen_has(&seen, &v6));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json_valid_accepts),   cmocka_unit_test(test_json_valid_refuses),
-        cmocka_unit_test(test_json_depth),           cmocka_unit_test(test_json_member_and_string),
-        cmocka_unit_test(test_offer_body),           cmocka_unit_test(test_json_escape),
-        cmocka_unit_test(test_text_escape),          cmocka_unit_test(test_json_fput_value),
-        cmocka_unit_test(test_offer_check_chromium), cmocka_unit_test(test_offer_check_refusals),
-        cmocka_unit_test(test_offer_check_variants), cmocka_unit_test(test_answer_write),
+        cmocka_unit_test(test_json_valid_accepts),
+        cmocka_unit_test(test_json_valid_refuses),
+        cmocka_unit_test(test_json_depth),
+        cmocka_unit_test(test_json_member_and_string),
+        cmocka_unit_test(test_offer_body),
+        cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_text_escape),
+        cmocka_unit_test(test_json_fput_value),
+        cmocka_unit_test(test_guard),
+        cmocka_unit_test(test_seen),
+        cmocka_unit_test(test_offer_check_chromium),
+        cmocka_unit_test(test_offer_check_refusals),
+        cmocka_unit_test(test_offer_check_variants),
+        cmocka_unit_test(test_answer_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,16 +147,21 @@ void wr_addr_text(char *out, size_t max, const struct galois_ice_addr *a);
 // `*local` to its address. Returns the socket, or -1.
 int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port);
 
-// wr_seen is the list of remote addresses that passed an authenticated ICE check.
+// wr_seen is the list of remote addresses that passed an authenticated ICE check, the least
+// recently checked first. The nominated one (the media target) is never pushed out.
 struct wr_seen {
     struct galois_ice_addr addrs[WR_MAX_SEEN];
     size_t num;
+    bool has_nominee;
+    size_t nominee;  // index in addrs of the nominated address, when has_nominee
 };
 
 // wr_seen_has tells whether `a` is on the list.
 bool wr_seen_has(const struct wr_seen *seen, const struct galois_ice_addr *a);
-// wr_seen_add puts `a` on the list if there is room.
-void wr_seen_add(struct wr_seen *seen, const struct galois_ice_addr *a);
+// wr_seen_add records that an authentic check came from `a` (`nominated`: it is the address the
+// ICE agent has selected now). `a` is always admitted, as the most recent entry; when the list
+// is full, the least recently checked address that is not the nominated one leaves it.
+void wr_seen_add(struct wr_seen *seen, const struct galois_ice_addr *a, bool nominated);
 
 // --- webrtc_guard.c: which HTTP requests are taken at all ---
 

@@ -89,19 +89,45 @@ int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port)
 
 // --- checked addresses ---
 
-bool wr_seen_has(const struct wr_seen *seen, const struct galois_ice_addr *a)
+_Static_assert(WR_MAX_SEEN >= 2, "the nominated address and the newest one must fit");
+
+static size_t seen_find(const struct wr_seen *seen, const struct galois_ice_addr *a)
 {
-    for (size_t i = 0; i < seen->num; i++) {
-        if (galois_ice_addr_equal(&seen->addrs[i], a)) {
-            return true;
-        }
+    size_t i = 0;
+    while (i < seen->num && !galois_ice_addr_equal(&seen->addrs[i], a)) {
+        i++;
     }
-    return false;
+    return i;
 }
 
-void wr_seen_add(struct wr_seen *seen, const struct galois_ice_addr *a)
+bool wr_seen_has(const struct wr_seen *seen, const struct galois_ice_addr *a)
 {
-    if (!wr_seen_has(seen, a) && seen->num < WR_MAX_SEEN) {
-        seen->addrs[seen->num++] = *a;
+    return seen_find(seen, a) < seen->num;
+}
+
+static void seen_remove(struct wr_seen *seen, size_t at)
+{
+    memmove(&seen->addrs[at], &seen->addrs[at + 1], (seen->num - at - 1) * sizeof(seen->addrs[0]));
+    seen->num--;
+    if (seen->has_nominee && seen->nominee > at) {
+        seen->nominee--;
+    }
+}
+
+void wr_seen_add(struct wr_seen *seen, const struct galois_ice_addr *a, bool nominated)
+{
+    size_t at = seen_find(seen, a);
+    bool was_nominee = seen->has_nominee && seen->nominee == at;
+    if (at < seen->num) {
+        seen_remove(seen, at);  // it moves to the end, the most recent
+        seen->has_nominee = seen->has_nominee && !was_nominee;
+    } else if (seen->num == WR_MAX_SEEN) {
+        // full: the least recently checked one goes, unless it is the media target
+        seen_remove(seen, seen->has_nominee && seen->nominee == 0 ? 1 : 0);
+    }
+    seen->addrs[seen->num++] = *a;
+    if (nominated || was_nominee) {
+        seen->has_nominee = true;
+        seen->nominee = seen->num - 1;
     }
 }

@@ -434,7 +434,9 @@ static void on_stun(struct wr_session *s, const uint8_t *p, size_t n,
     if (err != GALOIS_ERR_OK || out_len == 0) {
         return;  // refused (counted by the agent) or an indication
     }
-    wr_seen_add(&s->seen, from);
+    struct galois_ice_addr sel;
+    bool selected = galois_ice_lite_selected(s->ice, &sel) == GALOIS_ERR_OK;
+    wr_seen_add(&s->seen, from, selected && galois_ice_addr_equal(&sel, from));
     if (!s->have_remote) {
         s->remote = *from;
         s->have_remote = true;
@@ -442,9 +444,7 @@ static void on_stun(struct wr_session *s, const uint8_t *p, size_t n,
         wr_addr_text(a, sizeof(a), from);
         wr_progress(s->o, "session %u: ICE check from %s answered", s->id, a);
     }
-    struct galois_ice_addr sel;
-    if (galois_ice_lite_selected(s->ice, &sel) == GALOIS_ERR_OK &&
-        (!s->nominated || !galois_ice_addr_equal(&sel, &s->remote))) {
+    if (selected && (!s->nominated || !galois_ice_addr_equal(&sel, &s->remote))) {
         s->remote = sel;
         s->nominated = true;
         char a[80];
