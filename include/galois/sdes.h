@@ -251,6 +251,15 @@ GALOIS_API void galois_sdes_session_free(struct galois_sdes_session *s);
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_sdes_offer(struct galois_sdes_session *s,
                                                           struct galois_sdp *sdp, bool rekey);
 
+// galois_sdes_reoffer writes our re-offer in an established session (hold, resume, re-key):
+// each section that negotiated SRTP offers only the suite in use, under the tag in use, with
+// our current key, or with a fresh key (the next MKI value) when `rekey` (RFC 4568 §7.1.4: a
+// new key for our direction, same suite). Other sections are offered as galois_sdes_offer
+// does. Whichever side made the first offer, our key thus changes only when asked. The answer
+// goes to galois_sdes_answer_received. Errors as galois_sdes_offer.
+GALOIS_API GALOIS_MUST_CHECK galois_err galois_sdes_reoffer(struct galois_sdes_session *s,
+                                                            struct galois_sdp *sdp, bool rekey);
+
 // galois_sdes_answer negotiates `offer` and writes the security part of each m= section of
 // `answer` (the skeleton galois_sdp_answer_new made from `offer`): profile, the chosen a=crypto
 // with the offer's tag and our own fresh key (kept from the last answer in a re-offer that

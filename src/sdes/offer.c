@@ -52,8 +52,23 @@ static galois_err write_offer(struct galois_sdp *sdp, size_t i, const struct sde
     return err;
 }
 
+// keep_suite makes the re-offer of a section that negotiated SRTP: the suite in use under its
+// tag, with our current key or, when `rekey`, a fresh one (the next MKI value).
+static galois_err keep_suite(struct sdes_media *st, const struct galois_sdes_policy *p, bool rekey)
+{
+    struct sdes_offered o = {.tag = st->tag, .suite = st->suite, .key = st->local};
+    if (rekey) {
+        GALOIS_TRY(sdes_fresh_key(&o.key, o.suite, p, sdes_next_mki(st, p)));
+    }
+    galois_secure_zero(st->offered, sizeof(st->offered));
+    st->offered[0] = o;
+    st->num_offered = 1;
+    galois_secure_zero(&o, sizeof(o));
+    return GALOIS_ERR_OK;
+}
+
 static galois_err offer_media(struct galois_sdes_session *s, struct galois_sdp *sdp, size_t i,
-                              bool rekey)
+                              bool rekey, bool again)
 {
     const struct galois_sdes_policy *p = &s->policy;
     struct sdes_media *st = &s->media[i];
@@ -74,7 +89,9 @@ static galois_err offer_media(struct galois_sdes_session *s, struct galois_sdp *
         st->num_offered = 0;
         return sdes_set_hdrext(sdp, i, ids);
     }
-    if (rekey || st->num_offered != p->num_suites) {
+    if (again && st->negotiated) {
+        GALOIS_TRY(keep_suite(st, p, rekey));
+    } else if (rekey || st->num_offered != p->num_suites) {
         GALOIS_TRY(fresh_offer(st, p));
     }
     GALOIS_TRY(write_offer(sdp, i, st, p));
@@ -89,17 +106,28 @@ static galois_err offer_media(struct galois_sdes_session *s, struct galois_sdp *
     return sdes_set_hdrext(sdp, i, ids);
 }
 
-galois_err galois_sdes_offer(struct galois_sdes_session *s, struct galois_sdp *sdp, bool rekey)
+static galois_err offer(struct galois_sdes_session *s, struct galois_sdp *sdp, bool rekey,
+                        bool again)
 {
     if (sdp->num_media > GALOIS_SDES_MAX_MEDIA) {
         return GALOIS_ERR_LIMIT;
     }
     for (size_t i = 0; i < sdp->num_media; i++) {
-        GALOIS_TRY(offer_media(s, sdp, i, rekey));
+        GALOIS_TRY(offer_media(s, sdp, i, rekey, again));
     }
     s->num_media = sdp->num_media;
     s->have_offer = true;
     return GALOIS_ERR_OK;
+}
+
+galois_err galois_sdes_offer(struct galois_sdes_session *s, struct galois_sdp *sdp, bool rekey)
+{
+    return offer(s, sdp, rekey, false);
+}
+
+galois_err galois_sdes_reoffer(struct galois_sdes_session *s, struct galois_sdp *sdp, bool rekey)
+{
+    return offer(s, sdp, rekey, true);
 }
 
 // check_answer returns NULL if the single a=crypto `c` answers what we offered, else why not;

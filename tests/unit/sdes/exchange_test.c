@@ -333,6 +333,60 @@ static void test_rekey(void **state)
     done(&x);
 }
 
+// galois_sdes_reoffer: in an established session either side re-offers only the suite in use,
+// under its tag, with its current key (a hold, a resume), or a fresh key of that suite (a
+// re-key) that the answer then puts into the offerer's result.
+static void test_reoffer(void **state)
+{
+    (void)state;
+    struct exchange x;
+    assert_int_equal(run(&x, "mandatory", "mandatory:AES_CM_128_HMAC_SHA1_80:AEAD_AES_256_GCM"),
+                     GALOIS_ERR_OK);
+    const char *used = util_crypto(x.offer, 0, 3);  // tag 4: the answerer's first choice
+    assert_non_null(strstr(used, "4 AES_CM_128_HMAC_SHA1_80 inline:"));
+    struct galois_sdp *again = util_parse_sdp(skeleton);
+    assert_int_equal(galois_sdes_reoffer(x.offerer, again, false), GALOIS_ERR_OK);
+    assert_int_equal(util_count_attr(again, 0, "crypto"), 1);
+    assert_string_equal(util_crypto(again, 0, 0), used);
+    galois_sdp_free(again);
+
+    // The answerer's session re-offers its own key under the same tag (not four fresh ones).
+    again = util_parse_sdp(skeleton);
+    assert_int_equal(galois_sdes_reoffer(x.a.s, again, false), GALOIS_ERR_OK);
+    assert_int_equal(util_count_attr(again, 0, "crypto"), 1);
+    assert_string_equal(util_crypto(again, 0, 0), util_crypto(x.a.answer, 0, 0));
+    galois_sdp_free(again);
+
+    // Re-key: the same tag and suite, a new key; the answerer keeps its own; the offerer's
+    // new result sends under the new key, which the answerer's new result receives.
+    again = util_parse_sdp(skeleton);
+    assert_int_equal(galois_sdes_reoffer(x.offerer, again, true), GALOIS_ERR_OK);
+    assert_int_equal(util_count_attr(again, 0, "crypto"), 1);
+    assert_non_null(strstr(util_crypto(again, 0, 0), "4 AES_CM_128_HMAC_SHA1_80 inline:"));
+    assert_string_not_equal(util_crypto(again, 0, 0), used);
+    struct galois_sdp_answer_options o = {.address = "192.0.2.99", .first_port = 30000};
+    struct galois_sdp *ans = NULL;
+    struct galois_sdes_result *res = NULL;
+    assert_int_equal(galois_sdp_answer_new(&ans, again, &o), GALOIS_ERR_OK);
+    assert_int_equal(galois_sdes_answer(x.a.s, ans, &res, NULL, NULL, 0, again, false),
+                     GALOIS_ERR_OK);
+    assert_string_equal(util_crypto(ans, 0, 0), util_crypto(x.a.answer, 0, 0));
+    struct galois_sdes_keyset old_send = x.result->media[0].send;
+    galois_sdes_result_free(x.result);
+    x.result = NULL;
+    assert_int_equal(galois_sdes_answer_received(x.offerer, &x.result, NULL, NULL, 0, ans),
+                     GALOIS_ERR_OK);
+    assert_int_equal(x.result->media[0].send.suite, GALOIS_SRTP_AES_CM_128_HMAC_SHA1_80);
+    assert_memory_not_equal(x.result->media[0].send.keys[0].key, old_send.keys[0].key, 16);
+    util_check_pair(&x.result->media[0].send, &res->media[0].receive);
+    util_check_pair(&res->media[0].send, &x.result->media[0].receive);
+    galois_secure_zero(&old_send, sizeof(old_send));
+    galois_sdes_result_free(res);
+    galois_sdp_free(ans);
+    galois_sdp_free(again);
+    done(&x);
+}
+
 // offer-params: the offer carries the named session parameters on every line where they mean
 // something (UNAUTHENTICATED_SRTP not on AEAD suites), an answerer that allows them echoes them,
 // both ends' key sets carry them and still work together; one that does not allow them refuses.
@@ -432,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_header_protection),
         cmocka_unit_test(test_bad_answers),
         cmocka_unit_test(test_rekey),
+        cmocka_unit_test(test_reoffer),
         cmocka_unit_test(test_keyset_policy),
         cmocka_unit_test(test_offer_params),
     };
