@@ -247,8 +247,15 @@ def main():
             resp = s.recv(2048)
         except OSError:
             resp = b""
-        check(resp[:2] == b"\x01\x11" and b"\x00\x09" in resp, "a check with a wrong password",
-              "Binding error response" if resp[:2] == b"\x01\x11" else resp[:4].hex(), "401")
+        check(resp == b"", "a check with a wrong password gets no answer (silent_refusals)",
+              resp[:4].hex() or "none", "none")
+        s.sendto(stun_request("%s:%s" % ("nobody", remote_ufrag), pwd.group(1)), dst)
+        try:
+            resp = s.recv(2048)
+        except OSError:
+            resp = b""
+        check(resp == b"", "a check with a wrong username gets no answer", resp[:4].hex() or "none",
+              "none")
         s.sendto(stun_request("%s:%s" % (ufrag.group(1), remote_ufrag), pwd.group(1)), dst)
         try:
             resp = s.recv(2048)

@@ -111,7 +111,10 @@ bool wr_session_new(struct wr_session **out, unsigned id, unsigned slot, const s
                  strerror(errno));
         goto fail;
     }
-    struct galois_ice_lite_config ic = {.remote_ufrag = offer->ufrag, .remote_pwd = offer->pwd};
+    // silent_refusals: a check that fails authentication (400, 401) gets no answer, so we never
+    // send to an address that has not shown it knows our password (docs/WEBRTC.md, "Addresses")
+    struct galois_ice_lite_config ic = {
+        .remote_ufrag = offer->ufrag, .remote_pwd = offer->pwd, .silent_refusals = true};
     galois_err err = galois_ice_lite_new(&s->ice, &ic);
     if (err != GALOIS_ERR_OK) {
         snprintf(why, max_why, "ICE agent: %s", galois_err_str(err));
