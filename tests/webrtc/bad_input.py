@@ -16,6 +16,7 @@ import re
 import socket
 import struct
 import sys
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -173,6 +174,17 @@ def main():
         check(st == status and re.search(reason, text) and text.count("\n") == 1,
               "%s %s with %s -> %s" % (method, path, what, st), text.strip()[:120],
               "%d /%s/, one line" % (status, reason))
+    # idle connections: at most 8 at once from one address, each closed after 10 s idle
+    host_, hport = a.http.rsplit(":", 1)
+    idle = [socket.create_connection((host_, int(hport)), timeout=5) for _ in range(8)]
+    time.sleep(0.3)
+    st, _ = request(base, "GET", "/")
+    check(st == 0, "a 9th connection while 8 idle ones are open is refused", st, "no answer")
+    for c in idle:
+        c.close()
+    time.sleep(0.3)
+    st, _ = request(base, "GET", "/")
+    check(st == 200, "GET / once the 8 idle connections are closed", st, 200)
     st = raw_request(a.http, "GET / HTTP/1.0\r\n\r\n")
     check(st == 403, "an HTTP/1.0 request without Host", st, 403)
     st, text = request(base, "GET", "/", None, {"Host": "localhost:" + port_})

@@ -15,7 +15,8 @@
 #include "webrtc.h"
 
 enum {
-    HTTP_TIMEOUT_S = 10,
+    HTTP_TIMEOUT_S = 10,  // an idle connection is closed after this
+    HTTP_PER_IP = 8,      // connections at once from one address (a browser opens up to 6)
     MAX_QUERY = 16,
     WHAT_MAX = 160,
     ANSWER_JSON_MAX = 2 * WR_MAX_ANSWER + 256,  // the answer SDP escaped, and our members
@@ -382,11 +383,11 @@ bool wr_server_start(struct wr_server **out, struct wr_options *o,
         return false;
     }
     unsigned flags = MHD_USE_ERROR_LOG | (res->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    srv->mhd =
-        MHD_start_daemon(flags, o->http_port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
-                         res->ai_addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)(FD_SETSIZE / 4), MHD_OPTION_END);
+    srv->mhd = MHD_start_daemon(
+        flags, o->http_port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, res->ai_addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, (unsigned)(FD_SETSIZE / 4),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP, MHD_OPTION_END);
     freeaddrinfo(res);
     if (srv->mhd == NULL) {
         snprintf(why, max_why, "cannot listen for HTTP on %s port %u (in use?)", o->http_host,
