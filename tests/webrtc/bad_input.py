@@ -197,6 +197,14 @@ def main():
           st, 403)
 
     # the good offer: an answer of the shape Chromium needs
+    # the session's UDP port is taken: the refusal says the real cause
+    host, port = a.udp.rsplit(":", 1)
+    blocker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    blocker.bind((host, int(port)))
+    st, text = request(base, "POST", "/offer", offer_body(good))
+    check(st == 400 and "cannot bind UDP %s port %s: bind: Address already in use" % (host, port)
+          in text, "an offer while --udp's port is taken", text.strip()[:120], "400 bind: ...")
+    blocker.close()
     st, text = request(base, "POST", "/offer?result=1", offer_body(good),
                        {"Origin": same, "Content-Type": "application/json; charset=utf-8"})
     check(st == 200, "POST /offer?result=1 (Chromium's sample offer, our own Origin)", st, 200)
@@ -206,7 +214,6 @@ def main():
         ans = {}
     sdp = ans.get("sdp", "")
     lines = sdp.split("\r\n")
-    host, port = a.udp.rsplit(":", 1)
     check(ans.get("type") == "answer" and ans.get("session") == 1, "answer type and session",
           (ans.get("type"), ans.get("session")))
     token = ans.get("token", "")
@@ -232,6 +239,9 @@ def main():
                        ("/result?session=1&token=" + token + "0", "a long token")):
         st, text = request(base, "POST", path, json.dumps(evil).encode())
         check(st == 403 and "token" in text, "POST /result with %s" % what, st, 403)
+    big = json.dumps({"ok": True, "pad": "x" * (70 * 1024)}).encode()
+    st, text = request(base, "POST", "/result?session=1&token=" + token, big)
+    check(st == 413 and "over 64 KiB" in text, "a 70 KiB /result", text.strip()[:80], "413")
     st, text = request(base, "POST", "/result?session=1&token=" + token,
                        json.dumps(evil).encode())
     check(st == 200, "POST /result?session=1&token=T with control characters in its strings",

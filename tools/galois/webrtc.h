@@ -24,12 +24,13 @@ enum {
     WR_MAX_ADDR = 64,
     WR_MAX_ERROR = 768,
     WR_MAX_SESSIONS = 16,
-    WR_MAX_BODY = 128 * 1024,  // bytes of a POST body we take; more gets 413
-    WR_MAX_ANSWER = 4096,      // bytes of the answer SDP we write
-    WR_MAX_MID = 32,           // bytes of an a=mid value we copy into the answer
-    WR_JSON_MAX_DEPTH = 32,    // nesting of the JSON we accept
-    WR_MAX_SEEN = 4,           // remote addresses that passed an ICE check, per session
-    WR_TOKEN_LEN = 32,         // hex digits of a session's /result secret (128 bits)
+    WR_MAX_BODY = 128 * 1024,   // bytes of a POST body we take; more gets 413
+    WR_MAX_ANSWER = 4096,       // bytes of the answer SDP we write
+    WR_MAX_MID = 32,            // bytes of an a=mid value we copy into the answer
+    WR_JSON_MAX_DEPTH = 32,     // nesting of the JSON we accept
+    WR_MAX_SEEN = 4,            // remote addresses that passed an ICE check, per session
+    WR_TOKEN_LEN = 32,          // hex digits of a session's /result secret (128 bits)
+    WR_MAX_RESULT = 64 * 1024,  // bytes of a /result body we store; more gets 413
 };
 
 enum wr_source { WR_ECHO = 0, WR_TONE, WR_PLAY };
@@ -144,8 +145,10 @@ socklen_t wr_sa_from_addr(struct sockaddr_storage *out, const struct galois_ice_
 // wr_addr_text writes "IP:PORT" or "[IPv6]:PORT" ("?" when it cannot).
 void wr_addr_text(char *out, size_t max, const struct galois_ice_addr *a);
 // wr_udp_bind binds a non-blocking UDP socket to `host` (numeric) and `port` (0: any) and sets
-// `*local` to its address. Returns the socket, or -1.
-int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port);
+// `*local` to its address. Returns the socket, or -1 with the cause in `why` (getaddrinfo's
+// text, the failing call and its errno text, or a descriptor over FD_SETSIZE).
+int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port, char *why,
+                size_t max_why);
 
 // wr_seen is the list of remote addresses that passed an authenticated ICE check, the least
 // recently checked first. The nominated one (the media target) is never pushed out.
@@ -218,8 +221,8 @@ bool wr_session_abandoned(const struct wr_session *s);
 void wr_session_abort(struct wr_session *s, const char *why, uint64_t now_us);
 // wr_session_wants_result tells whether the session still takes a /result body.
 bool wr_session_wants_result(const struct wr_session *s);
-// wr_session_set_result stores the page's /result JSON (valid, an object) into the report.
-// false when it is too big (then nothing is stored).
+// wr_session_set_result stores the page's /result JSON (valid, an object, at most WR_MAX_RESULT
+// bytes) into the report. false when out of memory (then nothing is stored).
 bool wr_session_set_result(struct wr_session *s, const uint8_t *body, size_t len);
 // wr_session_token returns the session's secret (WR_TOKEN_LEN hex digits), which the answer
 // gives the page and its /result must carry.

@@ -2,6 +2,7 @@
 // session's UDP socket, and the list of remote addresses that passed an authenticated ICE check
 // (only those may talk DTLS or SRTP to us: docs/WEBRTC.md, "Addresses").
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -60,7 +61,19 @@ void wr_addr_text(char *out, size_t max, const struct galois_ice_addr *a)
     }
 }
 
-int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port)
+// udp_fail closes `fd` (if open), writes "<step>: <cause>" into `why` and returns -1. The
+// cause is taken from `err` before close() can change errno.
+static int udp_fail(int fd, int err, const char *step, char *why, size_t max_why)
+{
+    snprintf(why, max_why, "%s: %s", step, strerror(err));
+    if (fd >= 0) {
+        close(fd);
+    }
+    return -1;
+}
+
+int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port, char *why,
+                size_t max_why)
 {
     char service[8];
     snprintf(service, sizeof(service), "%u", (unsigned)port);
@@ -68,21 +81,35 @@ int wr_udp_bind(struct galois_ice_addr *local, const char *host, uint16_t port)
                              .ai_socktype = SOCK_DGRAM,
                              .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
     struct addrinfo *res = NULL;
-    if (getaddrinfo(host, service, &hints, &res) != 0 || res == NULL) {
+    int rc = getaddrinfo(host, service, &hints, &res);
+    if (rc != 0 || res == NULL) {
+        snprintf(why, max_why, "not a numeric address: %s",
+                 rc != 0 ? gai_strerror(rc) : "no address");
         return -1;
     }
     int fd = socket(res->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && bind(fd, res->ai_addr, res->ai_addrlen) != 0) {
-        close(fd);
-        fd = -1;
+    if (fd < 0) {
+        freeaddrinfo(res);
+        return udp_fail(fd, errno, "socket", why, max_why);
+    }
+    if (bind(fd, res->ai_addr, res->ai_addrlen) != 0) {
+        freeaddrinfo(res);
+        return udp_fail(fd, errno, "bind", why, max_why);
     }
     freeaddrinfo(res);
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
-    if (fd >= 0 && (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
-                    !wr_addr_from_sa(local, &ss) || fd >= FD_SETSIZE)) {
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
+        return udp_fail(fd, errno, "getsockname", why, max_why);
+    }
+    if (!wr_addr_from_sa(local, &ss)) {
+        return udp_fail(fd, EAFNOSUPPORT, "getsockname", why, max_why);
+    }
+    if (fd >= FD_SETSIZE) {
+        snprintf(why, max_why, "descriptor %d is over select()'s limit FD_SETSIZE (%d)", fd,
+                 (int)FD_SETSIZE);
         close(fd);
-        fd = -1;
+        return -1;
     }
     return fd;
 }

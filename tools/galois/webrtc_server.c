@@ -222,8 +222,15 @@ static enum MHD_Result post_result(struct wr_server *srv, struct MHD_Connection 
         return refuse(srv, c, req, MHD_HTTP_BAD_REQUEST,
                       "the result is not a JSON object with \"ok\"");
     }
-    if (!wr_session_wants_result(s) || !wr_session_set_result(s, req->body, req->len)) {
-        return refuse(srv, c, req, MHD_HTTP_CONFLICT, "this session has its result already");
+    if (!wr_session_wants_result(s)) {
+        return refuse(srv, c, req, MHD_HTTP_CONFLICT,
+                      "this session has its result already, or its offer did not ask for one");
+    }
+    if (req->len > WR_MAX_RESULT) {
+        return refuse(srv, c, req, MHD_HTTP_CONTENT_TOO_LARGE, "the result is over 64 KiB");
+    }
+    if (!wr_session_set_result(s, req->body, req->len)) {
+        return refuse(srv, c, req, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
     }
     wr_progress(srv->o, "session %u: the page reported %s", wr_session_id(s),
                 wr_json_is_true(v) ? "success" : "failure");

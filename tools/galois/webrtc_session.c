@@ -4,7 +4,6 @@
 // an authenticated ICE check may talk DTLS or SRTP to us (docs/WEBRTC.md, "Addresses").
 #include "webrtc_session.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@ enum {
     FRAME_US = 20000,
     RTCP_INTERVAL_US = 5000000,
     MAX_DGRAM = 4096,
-    MAX_RESULT = 64 * 1024,
     READS_PER_CALL = 64,
 };
 
@@ -105,10 +103,10 @@ bool wr_session_new(struct wr_session **out, unsigned id, unsigned slot, const s
     s->created_us = wr_now_us();
     s->connect_deadline_us = s->created_us + (uint64_t)(o->connect_timeout_s * 1e6);
     uint16_t port = o->udp_port == 0 ? 0 : (uint16_t)(o->udp_port + slot);
-    s->fd = wr_udp_bind(&s->local, o->udp_host, port);
+    char bwhy[160];
+    s->fd = wr_udp_bind(&s->local, o->udp_host, port, bwhy, sizeof(bwhy));
     if (s->fd < 0) {
-        snprintf(why, max_why, "cannot bind UDP %s port %u: %s", o->udp_host, (unsigned)port,
-                 strerror(errno));
+        snprintf(why, max_why, "cannot bind UDP %s port %u: %s", o->udp_host, (unsigned)port, bwhy);
         goto fail;
     }
     // silent_refusals: a check that fails authentication (400, 401) gets no answer, so we never
@@ -633,7 +631,7 @@ void wr_session_abort(struct wr_session *s, const char *why, uint64_t now_us)
 
 bool wr_session_set_result(struct wr_session *s, const uint8_t *body, size_t len)
 {
-    if (len > MAX_RESULT || s->browser != NULL) {
+    if (len > WR_MAX_RESULT || s->browser != NULL) {
         return false;
     }
     s->browser = malloc(len + 1);
