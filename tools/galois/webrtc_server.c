@@ -19,6 +19,7 @@ enum {
     HTTP_PER_IP = 8,      // connections at once from one address (a browser opens up to 6)
     MAX_QUERY = 16,
     WHAT_MAX = 160,
+    BODY_FIRST = 4096,  // bytes first allocated for a body; doubled as it grows
     ANSWER_JSON_MAX = 2 * WR_MAX_ANSWER + 256,  // the answer SDP escaped, and our members
 };
 
@@ -52,6 +53,7 @@ struct request {
     char why[WR_MAX_ERROR];
     uint8_t *body;
     size_t len;
+    size_t cap;  // bytes allocated at body
     bool too_big;
 };
 
@@ -237,6 +239,27 @@ static enum MHD_Result post_result(struct wr_server *srv, struct MHD_Connection 
     return reply(c, MHD_HTTP_OK, "application/json", "{}", 2);
 }
 
+// body_room makes `need` (at most WR_MAX_BODY) bytes of room at req->body, doubling it: a body
+// that arrives in many small pieces is copied a few times, not once per piece.
+static bool body_room(struct request *req, size_t need)
+{
+    if (need <= req->cap) {
+        return true;
+    }
+    size_t cap = req->cap == 0 ? BODY_FIRST : req->cap;
+    while (cap < need) {
+        cap *= 2;
+    }
+    cap = cap > WR_MAX_BODY ? WR_MAX_BODY : cap;
+    uint8_t *p = realloc(req->body, cap);
+    if (p == NULL) {
+        return false;
+    }
+    req->body = p;
+    req->cap = cap;
+    return true;
+}
+
 // screen decides, from the headers alone, whether the request is refused whatever its body
 // (webrtc_guard.c; docs/WEBRTC.md, "Who may talk to galois").
 static void screen(struct wr_server *srv, struct MHD_Connection *c, struct request *req,
@@ -314,12 +337,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             req->too_big = true;
             return MHD_YES;
         }
-        uint8_t *p = realloc(req->body, req->len + n);
-        if (p == NULL) {
+        if (!body_room(req, req->len + n)) {
             req->too_big = true;
             return MHD_YES;
         }
-        req->body = p;
         memcpy(req->body + req->len, upload_data, n);
         req->len += n;
         return MHD_YES;
