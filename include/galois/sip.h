@@ -41,11 +41,14 @@ enum galois_sip_event_kind {
     GALOIS_SIP_EV_ESTABLISHED,       // the call is up: galois_sip_call_media has the media
     GALOIS_SIP_EV_ENDED,             // the call is over: status (final, or 0), reason
     GALOIS_SIP_EV_OPTIONS_RESPONSE,  // the final response to galois_sip_ua_options: status
-    // GALOIS_SIP_EV_UPDATED: the peer sent a re-INVITE in an established call. status 200: it
-    // was accepted and galois_sip_call_media has the new media (keys, remote address, our
-    // direction); `changes` says what changed (GALOIS_SIP_CHANGED_*, 0 for a session refresh
-    // that changed nothing). Otherwise (488, 500) it was refused, `reason` says why, and the
-    // session stays exactly as it was. docs/SIP.md, "re-INVITE".
+    // GALOIS_SIP_EV_UPDATED: a re-INVITE in an established call, the peer's or (with
+    // `local_offer`) ours. status 200: it was accepted and galois_sip_call_media has the new
+    // media (keys, remote address, our direction); `changes` says what changed
+    // (GALOIS_SIP_CHANGED_*, 0 for a session refresh that changed nothing). Otherwise (488,
+    // 500, and for ours any 300-699 or 408 for no answer) it was refused, `reason` says why,
+    // and the session stays exactly as it was. For ours, a 491 that will be tried again is
+    // reported too (its reason says when), and the retry's outcome follows. docs/SIP.md,
+    // "re-INVITE".
     GALOIS_SIP_EV_UPDATED,
 };
 
@@ -70,6 +73,7 @@ struct galois_sip_event {
     bool local_end;                // ENDED: we hung up, cancelled or refused
     const char *text;              // OPTIONS_RESPONSE: the whole response, else NULL
     unsigned changes;              // UPDATED: GALOIS_SIP_CHANGED_* bits; else 0
+    bool local_offer;              // UPDATED: the outcome of our re-INVITE (galois_sip_call_modify)
 };
 
 typedef void (*galois_sip_event_fn)(void *arg, const struct galois_sip_event *ev);
@@ -191,6 +195,26 @@ GALOIS_API GALOIS_MUST_CHECK galois_err galois_sip_call_reject(struct galois_sip
 
 // galois_sip_call_hangup ends a call: BYE when it is up, CANCEL while it rings.
 GALOIS_API GALOIS_MUST_CHECK galois_err galois_sip_call_hangup(struct galois_sip_call *call);
+
+// galois_sip_modify is the change galois_sip_call_modify offers.
+struct galois_sip_modify {
+    // direction is ours, as our offer states it: GALOIS_SDP_SENDONLY holds the call (we go on
+    // sending, the peer stops), GALOIS_SDP_SENDRECV resumes it; RECVONLY and INACTIVE as
+    // RFC 3264 §8.4 says.
+    enum galois_sdp_direction direction;
+    bool new_key;  // offer a fresh key for our direction, same suite (RFC 4568 §7.1.4)
+};
+
+// galois_sip_call_modify sends a re-INVITE in an established call: an offer written as the
+// first one is (same session id, o= version + 1) with `m`'s direction and, for the suite in
+// use, our key or (`new_key`) a fresh one. Nothing changes until the answer: the outcome
+// comes as GALOIS_SIP_EV_UPDATED with `local_offer`; on 200 galois_sip_call_media has the new
+// keys, so the program sends under our new key only from then on (the peer accepts the old
+// one until then). GALOIS_ERR_STATE when the call is not up or an INVITE is in progress in
+// either direction (RFC 3261 §14.1), GALOIS_ERR_INVALID for a bad direction,
+// GALOIS_ERR_POLICY when the keys would leave TLS, GALOIS_ERR_IO if it cannot be sent.
+GALOIS_API GALOIS_MUST_CHECK galois_err galois_sip_call_modify(struct galois_sip_call *call,
+                                                               const struct galois_sip_modify *m);
 
 // galois_sip_call_media copies the negotiated media into `*out` (wipe it with
 // galois_sip_media_cleanup). GALOIS_ERR_STATE before GALOIS_SIP_EV_ESTABLISHED.

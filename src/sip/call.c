@@ -58,6 +58,7 @@ static void call_free(struct galois_sip_call *c)
         return;
     }
     sip_reinvite_free(&c->re);
+    sip_modify_free(&c->mod);
     struct galois_sip_ua *ua = c->ua;
     for (size_t i = 0; i < GALOIS_SIP_MAX_CALLS; i++) {
         if (ua->calls[i] == c) {
@@ -126,70 +127,27 @@ static void keep_tls_info(struct galois_sip_call *c, const struct sip_conn *conn
     }
 }
 
-// build_offer makes our SDP offer for an outgoing call into c->offer_text.
+// build_offer makes our SDP offer for an outgoing call into c->offer_text (offer.c writes the
+// description, the SDES layer its keys).
 static galois_err build_offer(struct galois_sip_call *c, char *why, size_t max_why)
 {
-    const struct galois_sip_media_local *ml = &c->media_local;
-    bool v6 = strchr(ml->address, ':') != NULL;
-    struct galois_sdp_conn addr = {"IN", v6 ? "IP6" : "IP4", ml->address};
-    galois_err err = galois_sdp_new(&c->offer);
-    char fmt_id[32];
-    snprintf(fmt_id, sizeof(fmt_id), "%u", (unsigned)(sip_now_ms() & 0x7fffffff));
-    size_t index = 0;
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_set_origin(c->offer, "-", fmt_id, "1", &addr);
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_set_session_name(c->offer, "galois");
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_set_conn(c->offer, &addr);
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_add_time(c->offer, "0", "0");
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_add_media(c->offer, &index, "audio", ml->rtp_port, "RTP/AVP", "0 8");
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_media_add_attr(c->offer, index, "rtpmap", "0 PCMU/8000");
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_media_add_attr(c->offer, index, "rtpmap", "8 PCMA/8000");
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_media_add_attr(c->offer, index, "ptime", "20");
-    }
-    if (err == GALOIS_ERR_OK && ml->rtcp_port != 0 && ml->rtcp_port != ml->rtp_port + 1) {
-        char rtcp[16];
-        snprintf(rtcp, sizeof(rtcp), "%u", (unsigned)ml->rtcp_port);
-        err = galois_sdp_media_add_attr(c->offer, index, "rtcp", rtcp);
-    }
-    if (err == GALOIS_ERR_OK && ml->rtcp_mux) {
-        err = galois_sdp_media_add_attr(c->offer, index, "rtcp-mux", NULL);
-    }
-    if (err == GALOIS_ERR_OK) {
-        err = galois_sdp_media_add_attr(c->offer, index, "sendrecv", NULL);
-    }
+    char sess_id[32];
+    snprintf(sess_id, sizeof(sess_id), "%u", (unsigned)(sip_now_ms() & 0x7fffffff));
+    galois_err err = sip_offer_sdp(&c->offer, &c->media_local, sess_id, 1, 0, GALOIS_SDP_SENDRECV);
     if (err == GALOIS_ERR_OK) {
         err = galois_sdes_session_new(&c->sdes, &c->ua->cfg.srtp_out);
     }
     if (err == GALOIS_ERR_OK) {
         err = galois_sdes_offer(c->sdes, c->offer, false);
     }
-    char *text = NULL;
-    size_t len = 0;
     if (err == GALOIS_ERR_OK) {
-        text = malloc(SIP_SDP_MAX);
-        err = text == NULL ? GALOIS_ERR_NOMEM : galois_sdp_write(text, &len, SIP_SDP_MAX, c->offer);
+        err = sip_offer_text(&c->offer_text, c->offer);
     }
     if (err != GALOIS_ERR_OK) {
         snprintf(why, max_why, "cannot build the SDP offer: %s", galois_err_str(err));
-        free(text);
         return err;
     }
-    c->offer_text = text;
-    snprintf(c->sdp_sess_id, sizeof(c->sdp_sess_id), "%s", fmt_id);
+    snprintf(c->sdp_sess_id, sizeof(c->sdp_sess_id), "%s", sess_id);
     c->sdp_version = 1;
     return GALOIS_ERR_OK;
 }
@@ -311,11 +269,10 @@ galois_err galois_sip_call_new(struct galois_sip_ua *ua, struct galois_sip_call 
     return GALOIS_ERR_OK;
 }
 
-// dialog_request builds an in-dialog request (ACK, BYE) of `c` into the scratch buffer and
-// sets `*dest` to where it goes: the first route, else the remote target.
-static galois_err dialog_request(struct galois_sip_call *c, const char *method, uint32_t cseq,
-                                 char *branch, size_t max_branch, struct sip_dest *dest,
-                                 size_t *out_len, char *why, size_t max_why)
+galois_err sip_dialog_request(struct galois_sip_call *c, const char *method, uint32_t cseq,
+                              char *branch, size_t max_branch, struct sip_dest *dest,
+                              const char *extra, const char *sdp, size_t *out_len, char *why,
+                              size_t max_why)
 {
     struct galois_sip_ua *ua = c->ua;
     const char *next = c->num_routes > 0 ? c->routes[0] : c->remote_target;
@@ -350,15 +307,23 @@ static galois_err dialog_request(struct galois_sip_call *c, const char *method, 
         int n = snprintf(routes + off, sizeof(routes) - off, "Route: %s\r\n", c->routes[i]);
         off += n > 0 ? (size_t)n : 0;
     }
+    char contact[GALOIS_SIP_MAX_URI + 128] = "";
+    if (strcmp(method, "INVITE") == 0) {  // a re-INVITE names our Contact (RFC 3261 §14.1)
+        char target[GALOIS_SIP_MAX_URI + 64];
+        sip_contact(ua, dest, conn, c->secure, target, sizeof(target));
+        snprintf(contact, sizeof(contact), "Contact: %s\r\n" SIP_ALLOW_HEADER, target);
+    }
     bool v6 = strchr(host, ':') != NULL;
     int n = snprintf(ua->scratch, SIP_MAX_TEXT,
                      "%s %s SIP/2.0\r\nVia: SIP/2.0/%s %s%s%s:%u;branch=%s;rport\r\n"
                      "Max-Forwards: 70\r\nFrom: <%s>;tag=%s\r\nTo: <%s>%s%s\r\nCall-ID: %s\r\n"
-                     "CSeq: %u %s\r\n%sUser-Agent: %s\r\nContent-Length: 0\r\n\r\n",
+                     "CSeq: %u %s\r\n%s%s%sUser-Agent: %s\r\n%sContent-Length: %zu\r\n\r\n%s",
                      method, c->remote_target, sip_transport_name(dest->transport), v6 ? "[" : "",
                      host, v6 ? "]" : "", (unsigned)port, branch, c->local_uri, c->local_tag,
                      c->remote_uri, c->remote_tag[0] != '\0' ? ";tag=" : "", c->remote_tag,
-                     c->call_id, cseq, method, routes, ua_name(ua));
+                     c->call_id, cseq, method, routes, contact, extra != NULL ? extra : "",
+                     ua_name(ua), sdp != NULL ? "Content-Type: application/sdp\r\n" : "",
+                     sdp != NULL ? strlen(sdp) : 0, sdp != NULL ? sdp : "");
     if (n <= 0 || (size_t)n >= SIP_MAX_TEXT) {
         snprintf(why, max_why, "%s too long", method);
         return GALOIS_ERR_LIMIT;
@@ -387,8 +352,8 @@ galois_err sip_send_bye(struct galois_sip_call *c, char *why, size_t max_why)
     char branch[SIP_TOKEN_LEN];
     size_t len = 0;
     c->local_cseq++;
-    galois_err err =
-        dialog_request(c, "BYE", c->local_cseq, branch, sizeof(branch), &dest, &len, why, max_why);
+    galois_err err = sip_dialog_request(c, "BYE", c->local_cseq, branch, sizeof(branch), &dest,
+                                        NULL, NULL, &len, why, max_why);
     if (err != GALOIS_ERR_OK) {
         return err;
     }
@@ -409,8 +374,8 @@ static void send_ack(struct galois_sip_call *c)
         size_t len = 0;
         char why[GALOIS_SIP_MAX_REASON];
         uint32_t cseq = c->invite_txn != NULL ? c->invite_txn->cseq : c->local_cseq;
-        if (dialog_request(c, "ACK", cseq, branch, sizeof(branch), &dest, &len, why, sizeof(why)) !=
-            GALOIS_ERR_OK) {
+        if (sip_dialog_request(c, "ACK", cseq, branch, sizeof(branch), &dest, NULL, NULL, &len, why,
+                               sizeof(why)) != GALOIS_ERR_OK) {
             return;
         }
         c->ack_text = malloc(len);
@@ -449,7 +414,7 @@ static void take_dialog(struct galois_sip_call *c, const osip_message_t *resp)
     }
 }
 
-static void warning_text(const osip_message_t *resp, char *out, size_t max_out)
+void sip_warning_text(const osip_message_t *resp, char *out, size_t max_out)
 {
     out[0] = '\0';
     osip_header_t *h = NULL;
@@ -591,7 +556,7 @@ static void on_invite_response(struct galois_sip_ua *ua, void *owner, osip_messa
         return;
     }
     char warn[GALOIS_SIP_MAX_REASON];
-    warning_text(resp, warn, sizeof(warn));
+    sip_warning_text(resp, warn, sizeof(warn));
     galois_sip_msg_why(why, sizeof(why), "%d %s%s", status, reason, warn);
     sip_call_end(c, status, why, c->cancel_pending);
 }
@@ -873,8 +838,11 @@ void sip_call_2xx_again(struct galois_sip_ua *ua, osip_message_t *resp)
     const char *call_id = osip_call_id_get_number(resp->call_id);
     for (size_t i = 0; i < GALOIS_SIP_MAX_CALLS; i++) {
         struct galois_sip_call *c = ua->calls[i];
-        if (c != NULL && c->outgoing && call_id != NULL && strcmp(c->call_id, call_id) == 0 &&
-            c->ack_text != NULL) {
+        if (c == NULL || call_id == NULL || strcmp(c->call_id, call_id) != 0 ||
+            sip_modify_2xx_again(c, resp)) {
+            continue;  // not this call's, or the 2xx of our re-INVITE, ACKed again
+        }
+        if (c->outgoing && c->ack_text != NULL) {
             send_ack(c);
         }
     }
@@ -886,6 +854,9 @@ void sip_call_timers(struct galois_sip_ua *ua, uint64_t now, uint64_t *next)
         struct galois_sip_call *c = ua->calls[i];
         if (c != NULL && c->state == CALL_UP) {
             sip_reinvite_timers(c, now, next);
+        }
+        if (c != NULL && c->state == CALL_UP) {  // (the line above may have ended it)
+            sip_modify_timers(c, now, next);
         }
         if (c == NULL || c->state != CALL_IN_ANSWERED) {
             continue;

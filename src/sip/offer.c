@@ -1,5 +1,6 @@
-// The SDP side of calls: a peer's offer negotiated through the SDES layer under a call's policy
-// (for a new INVITE and for a re-INVITE alike), the media it gives, and our answer's text.
+// The SDP side of calls: our offer's description (for a new call and for a re-INVITE of ours
+// alike), a peer's offer negotiated through the SDES layer under a call's policy (for a new
+// INVITE and for a re-INVITE alike), the media it gives, and our answer's text.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,4 +259,73 @@ galois_err sip_answer_sdp(char **out, size_t *out_len, struct galois_sdp *answer
     }
     *out = sdp;
     return GALOIS_ERR_OK;
+}
+
+// add_attr adds a=name[:value] to m= section `index` unless an earlier step failed.
+static galois_err add_attr(galois_err err, struct galois_sdp *sdp, size_t index, const char *name,
+                           const char *value)
+{
+    return err == GALOIS_ERR_OK ? galois_sdp_media_add_attr(sdp, index, name, value) : err;
+}
+
+galois_err sip_offer_sdp(struct galois_sdp **out, const struct galois_sip_media_local *ml,
+                         const char *sess_id, uint64_t version, int first_pt,
+                         enum galois_sdp_direction dir)
+{
+    struct galois_sdp_conn addr = {"IN", strchr(ml->address, ':') != NULL ? "IP6" : "IP4",
+                                   ml->address};
+    char ver[24];
+    snprintf(ver, sizeof(ver), "%llu", (unsigned long long)version);
+    size_t index = 0;
+    struct galois_sdp *sdp = NULL;
+    galois_err err = galois_sdp_new(&sdp);
+    if (err == GALOIS_ERR_OK) {
+        err = galois_sdp_set_origin(sdp, "-", sess_id, ver, &addr);
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = galois_sdp_set_session_name(sdp, "galois");
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = galois_sdp_set_conn(sdp, &addr);
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = galois_sdp_add_time(sdp, "0", "0");
+    }
+    if (err == GALOIS_ERR_OK) {  // the payload type in use first, so a re-offer keeps it
+        err = galois_sdp_add_media(sdp, &index, "audio", ml->rtp_port, "RTP/AVP",
+                                   first_pt == 8 ? "8 0" : "0 8");
+    }
+    err = add_attr(err, sdp, index, "rtpmap", first_pt == 8 ? "8 PCMA/8000" : "0 PCMU/8000");
+    err = add_attr(err, sdp, index, "rtpmap", first_pt == 8 ? "0 PCMU/8000" : "8 PCMA/8000");
+    err = add_attr(err, sdp, index, "ptime", "20");
+    if (ml->rtcp_port != 0 && ml->rtcp_port != ml->rtp_port + 1) {
+        char rtcp[16];
+        snprintf(rtcp, sizeof(rtcp), "%u", (unsigned)ml->rtcp_port);
+        err = add_attr(err, sdp, index, "rtcp", rtcp);
+    }
+    if (ml->rtcp_mux) {
+        err = add_attr(err, sdp, index, "rtcp-mux", NULL);
+    }
+    err = add_attr(err, sdp, index, galois_sdp_direction_name(dir), NULL);
+    if (err != GALOIS_ERR_OK) {
+        galois_sdp_free(sdp);
+        sdp = NULL;
+    }
+    *out = sdp;
+    return err;
+}
+
+galois_err sip_offer_text(char **out, const struct galois_sdp *sdp)
+{
+    size_t len = 0;
+    char *text = malloc(SIP_SDP_MAX);
+    galois_err err =
+        text == NULL ? GALOIS_ERR_NOMEM : galois_sdp_write(text, &len, SIP_SDP_MAX, sdp);
+    if (err != GALOIS_ERR_OK && text != NULL) {
+        galois_secure_zero(text, SIP_SDP_MAX);
+        free(text);
+        text = NULL;
+    }
+    *out = text;
+    return err;
 }

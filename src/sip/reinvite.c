@@ -39,7 +39,7 @@ static bool keyset_differs(const struct galois_sdes_keyset *a, const struct galo
     return false;
 }
 
-static unsigned changes_of(const struct galois_sip_media *was, const struct galois_sip_media *now)
+unsigned sip_media_changes(const struct galois_sip_media *was, const struct galois_sip_media *now)
 {
     unsigned ch = 0;
     if (was->state != now->state) {
@@ -75,8 +75,8 @@ static const char *peer_direction(enum galois_sdp_direction ours)
     }
 }
 
-// describe writes the one line the event carries: what changed, or that nothing did.
-static void describe(char *out, size_t max, const struct galois_sip_media *m, unsigned ch)
+// sip_describe writes the one line the event carries: what changed, or that nothing did.
+void sip_describe(char *out, size_t max, const struct galois_sip_media *m, unsigned ch)
 {
     const char *srtp = m->state == GALOIS_SDES_SRTP ? m->suite : "plain RTP";
     char dir[48] = "";
@@ -118,13 +118,13 @@ static void refused(struct galois_sip_ua *ua, struct galois_sip_call *c, int sta
 {
     char text[GALOIS_SIP_MAX_REASON + 64];
     galois_sip_msg_why(text, sizeof(text), "re-INVITE refused with %d: %s", status, why);
-    sip_event_updated(ua, c, status, text, 0);
+    sip_event_updated(ua, c, status, text, 0, false);
 }
 
-// take_target refreshes the remote target from the re-INVITE's Contact (RFC 3261 §12.2.2).
-static void take_target(struct galois_sip_call *c, const osip_message_t *req)
+// sip_take_target: a re-INVITE's Contact (RFC 3261 §12.2.2), or a 2xx's to ours (§12.2.1.2).
+void sip_take_target(struct galois_sip_call *c, const osip_message_t *m)
 {
-    osip_contact_t *ct = osip_list_get(&req->contacts, 0);
+    osip_contact_t *ct = osip_list_get(&m->contacts, 0);
     char *s = NULL;
     if (ct != NULL && ct->url != NULL && osip_uri_to_str(ct->url, &s) == 0) {
         snprintf(c->remote_target, sizeof(c->remote_target), "%s", s);
@@ -186,7 +186,7 @@ static void take_offer(struct galois_sip_ua *ua, struct galois_sip_call *c, osip
         refused(ua, c, 500, galois_err_str(err));
         return;
     }
-    unsigned ch = changes_of(&c->media, &o->media);
+    unsigned ch = sip_media_changes(&c->media, &o->media);
     c->sdp_version++;
     galois_sdp_free(c->offer);
     galois_sdp_free(c->answer);
@@ -201,10 +201,10 @@ static void take_offer(struct galois_sip_ua *ua, struct galois_sip_call *c, osip
     c->have_media = true;
     galois_sip_media_cleanup(&o->media);
     memset(o, 0, sizeof(*o));  // all of it is the call's now
-    take_target(c, req);
+    sip_take_target(c, req);
     char text[GALOIS_SIP_MAX_REASON];
-    describe(text, sizeof(text), &c->media, ch);
-    sip_event_updated(ua, c, 200, text, ch);
+    sip_describe(text, sizeof(text), &c->media, ch);
+    sip_event_updated(ua, c, 200, text, ch, false);
 }
 
 void sip_reinvite(struct galois_sip_ua *ua, struct galois_sip_call *c, osip_message_t *req,
@@ -231,7 +231,7 @@ void sip_reinvite(struct galois_sip_ua *ua, struct galois_sip_call *c, osip_mess
         refused(ua, c, 500, "the ACK of the previous INVITE's 2xx has not come");
         return;
     }
-    if (c->state != CALL_UP) {
+    if (c->state != CALL_UP || (c->mod.pending && c->mod.txn != NULL)) {
         sip_respond(ua, t, req, 491, NULL, NULL, NULL, NULL);  // our INVITE is still pending
         refused(ua, c, 491, "our INVITE is still pending");
         return;

@@ -35,7 +35,7 @@ void sip_event(struct galois_sip_ua *ua, enum galois_sip_event_kind kind,
 }
 
 void sip_event_updated(struct galois_sip_ua *ua, struct galois_sip_call *call, int status,
-                       const char *reason, unsigned changes)
+                       const char *reason, unsigned changes, bool ours)
 {
     if (ua->cfg.on_event == NULL) {
         return;
@@ -46,6 +46,7 @@ void sip_event_updated(struct galois_sip_ua *ua, struct galois_sip_call *call, i
         .status = status,
         .reason = reason != NULL ? reason : "",
         .changes = changes,
+        .local_offer = ours,
     };
     ua->cfg.on_event(ua->cfg.event_arg, &ev);
 }
@@ -231,6 +232,7 @@ int galois_sip_ua_timeout(const struct galois_sip_ua *ua)
         const struct galois_sip_call *c = ua->calls[i];
         if (c != NULL && c->state == CALL_UP) {
             sip_reinvite_next(c, &next);
+            sip_modify_next(c, &next);
         }
         if (c != NULL && c->state == CALL_IN_ANSWERED) {
             if (c->t_ack_wait != 0 && c->t_ack_wait < next) {

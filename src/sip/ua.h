@@ -150,6 +150,27 @@ struct sip_reinvite {
     uint64_t t_deadline;  // 64·T1 after the 2xx: no ACK by then ends the call with BYE
 };
 
+// sip_modify is our own re-INVITE (modify.c): pending from galois_sip_call_modify to its
+// outcome (through a 491's wait and a digest retry), and the ACK of the last 2xx, sent again
+// for each retransmission of that 2xx.
+struct sip_modify {
+    bool pending;
+    struct galois_sip_modify want;
+    struct sip_txn *txn;               // the INVITE client transaction; NULL while waiting
+    uint32_t cseq;                     // of the INVITE in flight
+    struct galois_sdes_session *sdes;  // a copy of the call's session, with our re-offer
+    struct galois_sdp *offer;
+    char *offer_text;  // SIP_SDP_MAX bytes with our key: wiped on free
+    uint64_t version;  // o= version of the offer
+    unsigned auth_tries;
+    bool retried;      // a 491 was tried again (once only)
+    uint64_t t_retry;  // when to try again after a 491; 0 when not waiting
+    char *ack_text;
+    size_t ack_len;
+    uint32_t ack_cseq;
+    struct sip_dest ack_dest;
+};
+
 // galois_sip_call is a call and its dialog.
 struct galois_sip_call {
     struct galois_sip_ua *ua;
@@ -199,6 +220,7 @@ struct galois_sip_call {
     char sdp_sess_id[SIP_SESS_ID_LEN];  // o= session id of our SDP
     uint64_t sdp_version;               // o= version of our last SDP (RFC 3264 §8)
     struct sip_reinvite re;
+    struct sip_modify mod;
 };
 
 struct galois_sip_ua {
@@ -245,9 +267,10 @@ static inline void sip_copy(char *dst, size_t max, const char *src)
 void sip_event(struct galois_sip_ua *ua, enum galois_sip_event_kind kind,
                struct galois_sip_call *call, int status, const char *reason, bool local_end,
                const char *text);
-// sip_event_updated reports GALOIS_SIP_EV_UPDATED with `changes`.
+// sip_event_updated reports GALOIS_SIP_EV_UPDATED with `changes`; `ours` for the outcome of a
+// re-INVITE we sent.
 void sip_event_updated(struct galois_sip_ua *ua, struct galois_sip_call *call, int status,
-                       const char *reason, unsigned changes);
+                       const char *reason, unsigned changes, bool ours);
 
 // transport.c
 galois_err sip_dest_resolve(struct sip_dest *out, const struct galois_sip_target *t, char *why,
@@ -343,10 +366,31 @@ galois_err sip_answer_sdp(char **out, size_t *out_len, struct galois_sdp *answer
                           const struct galois_sip_media_local *ml, const char *sess_id,
                           uint64_t version);
 
+// sip_offer_sdp writes the description of our offer (the first INVITE's and our re-INVITEs'):
+// o= with `sess_id` and `version`, our address, one audio section with PCMU and PCMA (the
+// payload type `first_pt` first), ptime, a=rtcp and rtcp-mux as `ml` asks, and direction
+// `dir`. The SDES layer adds the security part (galois_sdes_offer, galois_sdes_reoffer).
+galois_err sip_offer_sdp(struct galois_sdp **out, const struct galois_sip_media_local *ml,
+                         const char *sess_id, uint64_t version, int first_pt,
+                         enum galois_sdp_direction dir);
+// sip_offer_text writes `sdp` into `*out` (SIP_SDP_MAX bytes of heap, NUL-terminated: wipe and
+// free).
+galois_err sip_offer_text(char **out, const struct galois_sdp *sdp);
+
 // call.c
+// sip_dialog_request builds in-dialog request `method` of `c` with CSeq `cseq` into the
+// scratch buffer (`*out_len` bytes) and sets `*dest` to where it goes: the first route, else
+// the remote target. `extra` (header lines ending in CRLF) and `sdp` (application/sdp) may be
+// NULL. `branch` gets the new Via branch.
+galois_err sip_dialog_request(struct galois_sip_call *c, const char *method, uint32_t cseq,
+                              char *branch, size_t max_branch, struct sip_dest *dest,
+                              const char *extra, const char *sdp, size_t *out_len, char *why,
+                              size_t max_why);
 // sip_respond answers `req` on server transaction `t` (sip_response_text's arguments).
 void sip_respond(struct galois_sip_ua *ua, struct sip_txn *t, const osip_message_t *req, int status,
                  const char *reason, const char *to_tag, const char *extra, const char *body);
+// sip_warning_text writes " (Warning: ...)" from the Warning of `resp`, or "".
+void sip_warning_text(const osip_message_t *resp, char *out, size_t max_out);
 // sip_refuse_488 answers 488 with `Warning: 305 galois "why"`.
 void sip_refuse_488(struct galois_sip_ua *ua, struct sip_txn *t, const osip_message_t *req,
                     const char *tag, const char *why);
@@ -371,6 +415,22 @@ bool sip_reinvite_ack(struct galois_sip_call *c, const osip_message_t *ack);
 void sip_reinvite_timers(struct galois_sip_call *c, uint64_t now, uint64_t *next);
 void sip_reinvite_next(const struct galois_sip_call *c, uint64_t *next);
 void sip_reinvite_free(struct sip_reinvite *re);
+// sip_media_changes returns the GALOIS_SIP_CHANGED_* bits between `was` and `now`;
+// sip_describe writes the event's line for media `m` after changes `ch`.
+unsigned sip_media_changes(const struct galois_sip_media *was, const struct galois_sip_media *now);
+void sip_describe(char *out, size_t max, const struct galois_sip_media *m, unsigned ch);
+// sip_take_target refreshes the remote target from the Contact of `m` (RFC 3261 §12.2).
+void sip_take_target(struct galois_sip_call *c, const osip_message_t *m);
+
+// modify.c: re-INVITEs we send (galois_sip_call_modify)
+void sip_modify_free(struct sip_modify *m);
+// sip_modify_2xx_again ACKs a retransmitted 2xx to our last re-INVITE; false when `resp` is
+// not one.
+bool sip_modify_2xx_again(struct galois_sip_call *c, const osip_message_t *resp);
+// sip_modify_timers sends the retry after a 491 when due and lowers `*next` to its time;
+// sip_modify_next only lowers `*next`.
+void sip_modify_timers(struct galois_sip_call *c, uint64_t now, uint64_t *next);
+void sip_modify_next(const struct galois_sip_call *c, uint64_t *next);
 
 // register.c
 void sip_register_timers(struct galois_sip_ua *ua, uint64_t now, uint64_t *next);
