@@ -37,6 +37,8 @@ static void usage(FILE *f, enum ep_role role)
             "  --allow-sdes-without-tls  let keys travel over UDP/TCP (insecure)\n"
             "Media: --tone HZ | --play FILE.wav | --echo, --record FILE.wav, --codec pcmu|pcma,\n"
             "  --rtcp-mux, --media-addr ADDR, --duration SEC, --calls N, --timeout SEC\n"
+            "re-INVITEs: --hold-at S, --resume-at S, --rekey-at S (seconds after the call is\n"
+            "  up; each may be given several times): hold (a=sendonly), resume, new send key\n"
             "Output: --json (one JSON object on stdout), --quiet; --config FILE reads\n"
             "  'name = value' lines with the same names.\n"
             "Exit: 0 when every call was established and ended normally, 1 otherwise\n"

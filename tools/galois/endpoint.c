@@ -132,10 +132,7 @@ static void media_local(const struct endpoint *ep, struct galois_sip_media_local
 
 // --- reports and events ---
 
-static void progress(const struct endpoint *ep, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void progress(const struct endpoint *ep, const char *fmt, ...)
+void ep_progress(const struct endpoint *ep, const char *fmt, ...)
 {
     if (!ep->o.quiet && !ep->o.json) {
         va_list ap;
@@ -147,7 +144,7 @@ static void progress(const struct endpoint *ep, const char *fmt, ...)
     }
 }
 
-static struct ep_call_report *current_report(struct endpoint *ep)
+struct ep_call_report *ep_current_report(struct endpoint *ep)
 {
     if (ep->num_reports == 0) {
         return NULL;
@@ -170,7 +167,7 @@ static struct ep_call_report *new_report(struct endpoint *ep)
 
 static void stop_media(struct endpoint *ep)
 {
-    struct ep_call_report *r = current_report(ep);
+    struct ep_call_report *r = ep_current_report(ep);
     if (ep->ms != NULL) {
         uint8_t pkt[GALOIS_MEDIA_MAX_PACKET];
         size_t len = 0;
@@ -208,7 +205,7 @@ static void stop_media(struct endpoint *ep)
 
 static void fail_call(struct endpoint *ep, const char *what)
 {
-    struct ep_call_report *r = current_report(ep);
+    struct ep_call_report *r = ep_current_report(ep);
     if (r != NULL && r->error[0] == '\0') {
         snprintf(r->error, sizeof(r->error), "%s", what);
     }
@@ -216,7 +213,7 @@ static void fail_call(struct endpoint *ep, const char *what)
 
 static bool start_media(struct endpoint *ep, char *why, size_t max_why)
 {
-    struct ep_call_report *r = current_report(ep);
+    struct ep_call_report *r = ep_current_report(ep);
     if (galois_sip_call_media(ep->call, &ep->media) != GALOIS_ERR_OK) {
         snprintf(why, max_why, "no negotiated media");
         return false;
@@ -267,6 +264,7 @@ static bool start_media(struct endpoint *ep, char *why, size_t max_why)
     ep->next_rtcp_us = now + RTCP_INTERVAL_US;
     ep->media_end_us = ep->o.duration_s > 0 ? now + (uint64_t)(ep->o.duration_s * 1e6) : 0;
     ep->phase = PH_MEDIA;
+    ep_modify_start(ep);
     return true;
 }
 
@@ -276,12 +274,21 @@ static bool sending(const struct endpoint *ep)
     return ep->media.direction == GALOIS_SDP_SENDRECV || ep->media.direction == GALOIS_SDP_SENDONLY;
 }
 
-// update_media applies an accepted re-INVITE to the running media: new keys (once per
-// re-INVITE, through galois_media_stream_rekey), a new remote address, and the direction
-// that media_send obeys. Audio after a resume is judged afresh (the detector restarts).
-static bool update_media(struct endpoint *ep, unsigned changes, char *why, size_t max_why)
+void ep_restart_tone(struct endpoint *ep)
 {
-    struct ep_call_report *r = current_report(ep);
+    galois_tone_detector_free(ep->detector);
+    ep->detector = NULL;
+    IGNORE(galois_tone_detector_new(&ep->detector, 8000));
+}
+
+// ep_update_media applies an accepted re-INVITE to the running media: new keys (once per
+// re-INVITE, through galois_media_stream_rekey), a new remote address, and the direction
+// that media_send obeys. Audio after a resume or a re-key is judged afresh (the detector
+// restarts), so the report's tone is what was heard after the last change. The peer's
+// re-INVITEs (not `ours`) are counted in the report.
+bool ep_update_media(struct endpoint *ep, unsigned changes, bool ours, char *why, size_t max_why)
+{
+    struct ep_call_report *r = ep_current_report(ep);
     struct galois_sip_media m;
     if (galois_sip_call_media(ep->call, &m) != GALOIS_ERR_OK) {
         snprintf(why, max_why, "re-INVITE: no negotiated media");
@@ -289,13 +296,15 @@ static bool update_media(struct endpoint *ep, unsigned changes, char *why, size_
     }
     bool was_sending = sending(ep);
     bool ok = true;
+    bool rekeyed = false;
     if ((changes & GALOIS_SIP_CHANGED_SECURITY) != 0) {
         snprintf(why, max_why, "re-INVITE switched between SRTP and plain RTP: not supported");
         ok = false;
     } else if (ep->ms != NULL && m.state == GALOIS_SDES_SRTP &&
                (changes & (GALOIS_SIP_CHANGED_RECEIVE_KEY | GALOIS_SIP_CHANGED_SEND_KEY)) != 0) {
         ok = galois_media_stream_rekey(ep->ms, &m.send, &m.receive, why, max_why) == GALOIS_ERR_OK;
-        r->rekeys += ok ? 1u : 0u;
+        rekeyed = ok;
+        r->rekeys += ok && !ours ? 1u : 0u;
         snprintf(r->suite, sizeof(r->suite), "%s", m.suite);
     }
     if (ok && (changes & GALOIS_SIP_CHANGED_REMOTE) != 0 &&
@@ -309,12 +318,13 @@ static bool update_media(struct endpoint *ep, unsigned changes, char *why, size_
         galois_sip_media_cleanup(&ep->media);
         ep->media = m;
         if (was_sending && !sending(ep)) {
-            r->holds++;
+            r->holds += ours ? 0u : 1u;
         } else if (!was_sending && sending(ep)) {
-            r->resumes++;
-            galois_tone_detector_free(ep->detector);
-            ep->detector = NULL;
-            IGNORE(galois_tone_detector_new(&ep->detector, 8000));
+            r->resumes += ours ? 0u : 1u;
+            rekeyed = true;  // (a resume: judged afresh as well)
+        }
+        if (rekeyed) {
+            ep_restart_tone(ep);
         }
     }
     galois_sip_media_cleanup(&m);
@@ -342,11 +352,11 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
 {
     struct endpoint *ep = arg;
     char why[EP_MAX_ERROR];
-    struct ep_call_report *r = current_report(ep);
+    struct ep_call_report *r = ep_current_report(ep);
     switch (ev->kind) {
         case GALOIS_SIP_EV_REGISTERED:
             if (!ep->registered) {
-                progress(ep, "registered: %s", ev->reason);
+                ep_progress(ep, "registered: %s", ev->reason);
             }
             ep->registered = true;
             if (ep->phase == PH_REGISTERING) {
@@ -367,7 +377,7 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
             r = new_report(ep);
             snprintf(r->peer, sizeof(r->peer), "%s", galois_sip_call_peer(ev->call));
             r->have_tls = galois_sip_call_tls_info(ev->call, &r->tls) == GALOIS_ERR_OK;
-            progress(ep, "incoming call from %s", r->peer);
+            ep_progress(ep, "incoming call from %s", r->peer);
             if (ep->call != NULL || ep->phase != PH_READY) {
                 IGNORE(galois_sip_call_reject(ev->call, 486));
                 break;
@@ -386,7 +396,7 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
             }
             break;
         case GALOIS_SIP_EV_PROGRESS:
-            progress(ep, "progress: %s (%d)", ev->reason, ev->status);
+            ep_progress(ep, "progress: %s (%d)", ev->reason, ev->status);
             break;
         case GALOIS_SIP_EV_ESTABLISHED:
             if (ev->call != ep->call || r == NULL) {
@@ -402,7 +412,7 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
                 ep->phase = PH_HANGING_UP;
                 break;
             }
-            progress(ep, "established: SRTP %s", r->srtp ? r->suite : "off (plain RTP)");
+            ep_progress(ep, "established: SRTP %s", r->srtp ? r->suite : "off (plain RTP)");
             break;
         case GALOIS_SIP_EV_ENDED:
             if (ev->call != ep->call) {
@@ -412,7 +422,7 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
                     snprintf(r->peer, sizeof(r->peer), "%s", galois_sip_call_peer(ev->call));
                     r->status = ev->status;
                     snprintf(r->error, sizeof(r->error), "%s", ev->reason);
-                    progress(ep, "call refused: %s", ev->reason);
+                    ep_progress(ep, "call refused: %s", ev->reason);
                     galois_sip_call_release(ev->call);
                     ep->calls_done++;
                     if (ep->calls_done >= ep->o.calls) {
@@ -439,18 +449,26 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
                     }
                 }
             }
-            progress(ep, "call ended: %s (%d)", ev->reason, ev->status);
+            ep_progress(ep, "call ended: %s (%d)", ev->reason, ev->status);
             call_over(ep);
             break;
         case GALOIS_SIP_EV_UPDATED:
             if (ev->call != ep->call || r == NULL) {
                 break;
             }
+            if (ev->local_offer) {
+                if (!ep_modify_outcome(ep, ev, why, sizeof(why))) {
+                    fail_call(ep, why);
+                    IGNORE(galois_sip_call_hangup(ev->call));
+                    ep->phase = PH_HANGING_UP;
+                }
+                break;
+            }
             r->reinvites++;
-            progress(ep, "%s", ev->reason);
+            ep_progress(ep, "%s", ev->reason);
             if (ev->status != 200) {
                 r->reinvites_refused++;
-            } else if (!update_media(ep, ev->changes, why, sizeof(why))) {
+            } else if (!ep_update_media(ep, ev->changes, false, why, sizeof(why))) {
                 fail_call(ep, why);
                 IGNORE(galois_sip_call_hangup(ev->call));
                 ep->phase = PH_HANGING_UP;
@@ -666,6 +684,7 @@ static void ep_step(struct endpoint *ep, uint64_t now)
             }
             break;
         case PH_MEDIA:
+            ep_modify_step(ep, now);
             media_send(ep, now);
             if (ep->media_end_us != 0 && now >= ep->media_end_us) {
                 stop_media(ep);

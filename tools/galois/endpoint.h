@@ -11,11 +11,20 @@ enum {
     EP_MAX_PATH = 512,
     EP_MAX_ERROR = 1024,
     EP_MAX_CALL_REPORTS = 16,
+    EP_MAX_ACTIONS = 16,
 };
 
 enum ep_role { EP_CALL, EP_ANSWER };
 
 enum ep_source { EP_SILENCE = 0, EP_TONE, EP_PLAY, EP_ECHO };
+
+// ep_action is a re-INVITE the endpoint sends during a call (--hold-at, --resume-at,
+// --rekey-at), `at_s` seconds after the call was established.
+enum ep_action_kind { EP_HOLD = 0, EP_RESUME, EP_REKEY };
+struct ep_action {
+    enum ep_action_kind kind;
+    double at_s;
+};
 
 // ep_options is what the command line (or a config file) asked for.
 struct ep_options {
@@ -35,6 +44,8 @@ struct ep_options {
     double timeout_s;   // give up when nothing is established by then (0: 30 s)
     bool json;
     bool quiet;  // no progress lines
+    struct ep_action actions[EP_MAX_ACTIONS];
+    size_t num_actions;
 };
 
 void ep_options_default(struct ep_options *o, enum ep_role role);
@@ -72,6 +83,16 @@ struct ep_call_report {
     unsigned holds;              // accepted re-INVITEs that held the call (sendonly, inactive)
     unsigned resumes;            // ... that took it off hold (sendrecv again)
     unsigned rekeys;             // ... that changed a key (the stream was re-keyed)
+    // re-INVITEs we sent (endpoint_modify.c): each INVITE (a 491's retry is another), and
+    // the outcomes: 200, refused (any other final status), 491; and the holds, resumes and
+    // re-keys answered 200.
+    unsigned sent;
+    unsigned sent_ok;
+    unsigned sent_refused;
+    unsigned sent_glare;
+    unsigned sent_holds;
+    unsigned sent_resumes;
+    unsigned sent_rekeys;
 };
 
 struct endpoint;

@@ -143,6 +143,22 @@ bool ep_option(struct ep_options *o, const char *name, const char *value, bool *
     if (strcmp(name, "timeout") == 0) {
         return number_opt(&o->timeout_s, value, name, 1, 86400, why, max_why);
     }
+    if (strcmp(name, "hold-at") == 0 || strcmp(name, "resume-at") == 0 ||
+        strcmp(name, "rekey-at") == 0) {
+        if (o->num_actions == EP_MAX_ACTIONS) {
+            snprintf(why, max_why, "--%s: at most %d re-INVITEs in all", name, EP_MAX_ACTIONS);
+            return false;
+        }
+        struct ep_action *a = &o->actions[o->num_actions];
+        a->kind = name[0] == 'h'                     ? EP_HOLD
+                  : name[0] == 'r' && name[2] == 's' ? EP_RESUME
+                                                     : EP_REKEY;
+        if (!number_opt(&a->at_s, value, name, 0, 86400, why, max_why)) {
+            return false;
+        }
+        o->num_actions++;
+        return true;
+    }
     if (strcmp(name, "calls") == 0) {
         double v = 0;
         if (!number_opt(&v, value, name, 1, 1000000, why, max_why)) {

@@ -56,8 +56,11 @@ static void report_json(const struct endpoint *ep, const struct ep_call_report *
     }
     fprintf(f,
             ",\"reinvites\":{\"received\":%u,\"refused\":%u,\"holds\":%u,\"resumes\":%u,"
-            "\"rekeys\":%u}",
-            r->reinvites, r->reinvites_refused, r->holds, r->resumes, r->rekeys);
+            "\"rekeys\":%u,\"sent\":{\"invites\":%u,\"ok\":%u,\"refused\":%u,\"glare\":%u,"
+            "\"holds\":%u,\"resumes\":%u,\"rekeys\":%u}}",
+            r->reinvites, r->reinvites_refused, r->holds, r->resumes, r->rekeys, r->sent,
+            r->sent_ok, r->sent_refused, r->sent_glare, r->sent_holds, r->sent_resumes,
+            r->sent_rekeys);
     if (with_calls) {
         fprintf(f, ",\"calls\":[");
         for (size_t i = 0; i < ep->num_reports; i++) {
@@ -97,6 +100,13 @@ static void report_text(const struct endpoint *ep, const struct ep_call_report *
             fprintf(f,
                     "  re-INVITE %u received, %u refused; %u hold(s), %u resume(s), %u re-key(s)\n",
                     r->reinvites, r->reinvites_refused, r->holds, r->resumes, r->rekeys);
+        }
+        if (r->sent > 0 || r->sent_refused > 0) {
+            fprintf(f,
+                    "  re-INVITE %u sent: %u answered 200, %u refused, %u glare (491); %u "
+                    "hold(s), %u resume(s), %u re-key(s) done\n",
+                    r->sent, r->sent_ok, r->sent_refused, r->sent_glare, r->sent_holds,
+                    r->sent_resumes, r->sent_rekeys);
         }
         if (r->have_tone && r->tone_purity > 0.2) {
             fprintf(f, "  audio  heard a %.1f Hz tone (purity %.2f)\n", r->tone_hz, r->tone_purity);

@@ -43,11 +43,31 @@ struct endpoint {
     struct galois_wav_writer *wav_out;
     struct galois_tone_detector *detector;
     struct audio_ring echo;
+    bool action_done[EP_MAX_ACTIONS];  // this call's re-INVITEs sent (endpoint_modify.c)
+    bool modify_pending;               // ours is out; its outcome is awaited
+    enum ep_action_kind modify_kind;
+    bool holding;  // our last accepted offer was sendonly: we hold the peer
     struct ep_call_report reports[EP_MAX_CALL_REPORTS];
     size_t num_reports;
     unsigned calls_done;
     bool registered;
     char fatal[EP_MAX_ERROR];  // an error that ends the endpoint before any call
 };
+
+// Shared by endpoint.c and endpoint_modify.c.
+void ep_progress(const struct endpoint *ep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+struct ep_call_report *ep_current_report(struct endpoint *ep);
+// ep_update_media applies an accepted re-INVITE (either side's) to the running media.
+bool ep_update_media(struct endpoint *ep, unsigned changes, bool ours, char *why, size_t max_why);
+// ep_restart_tone starts the tone detector afresh: the report judges audio after this point.
+void ep_restart_tone(struct endpoint *ep);
+// ep_modify_start readies this call's re-INVITEs; ep_modify_step sends those that are due;
+// ep_modify_outcome takes the outcome of ours (GALOIS_SIP_EV_UPDATED with local_offer) and
+// returns false with `why` when the call cannot go on.
+void ep_modify_start(struct endpoint *ep);
+void ep_modify_step(struct endpoint *ep, uint64_t now_us);
+bool ep_modify_outcome(struct endpoint *ep, const struct galois_sip_event *ev, char *why,
+                       size_t max_why);
 
 #endif  // GALOIS_TOOLS_ENDPOINT_STATE_H
