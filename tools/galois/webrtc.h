@@ -1,7 +1,8 @@
 // `galois webrtc`: answer a browser's WebRTC offer over HTTP, then run ICE-lite, DTLS-SRTP and
 // PCMU audio with it on one UDP socket per session. The pieces, one file each:
-//   webrtc.c          options, the select() loop that drives HTTP and every session, reports
+//   webrtc.c          the options and the command itself
 //   webrtc_server.c   libmicrohttpd in external-select mode: GET /, POST /offer, POST /result
+//   webrtc_run.c      the select() loop that drives HTTP and every session, and the run's report
 //   webrtc_guard.c    the Host, Origin and Content-Type checks every request passes first
 //   webrtc_offer.c    the offer's checks and the answer SDP
 //   webrtc_session.c  one session: ICE-lite agent, DTLS, SRTP media (webrtc_session.h: its state)
@@ -240,7 +241,7 @@ void wr_session_report_json(const struct wr_session *s, FILE *f);
 // wr_session_report_text writes the human summary to `f`.
 void wr_session_report_text(const struct wr_session *s, FILE *f);
 
-// --- webrtc_server.c ---
+// --- webrtc_server.c and webrtc_run.c ---
 
 struct wr_server;
 
