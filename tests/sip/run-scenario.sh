@@ -27,6 +27,7 @@ SCENARIOS=(
   galois-galois-cm80-tls13-sha256 galois-galois-gcm128-tls12-sha256
   galois-galois-gcm256-tls13-sha256
   galois-to-baresip-gcm galois-to-baresip-cm baresip-to-galois-cm baresip-hold-galois
+  galois-galois-rekey galois-hold-baresip
   refuse-tls11 refuse-cbc refuse-488 refuse-badcert
 )
 
@@ -151,13 +152,14 @@ baresip_run() {
 }
 strip_ansi() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
 
-# galois_answer USER SUITES TONE_HZ: galois answer registered as USER, listening on 5091
+# galois_answer USER SUITES TONE_HZ [extra args]: galois answer registered as USER, listening
+# on 5091
 galois_answer() {
   local pwv=PW_$1
   timeout 30 "$GALOIS" answer --listen tls:127.0.0.1:5091 --tls-cert "$R/cert/server.pem" \
     --tls-key "$R/cert/server.key" --tls-ca "$R/cert/ca.pem" \
     --register "sips:$1@127.0.0.1" --via tls:127.0.0.1:5061 --user "$1" --password "${!pwv}" \
-    --srtp "mandatory:$2" --tone "$3" --duration $MEDIA_SECS --calls 1 --json \
+    --srtp "mandatory:$2" --tone "$3" --duration $MEDIA_SECS --calls 1 --json "${@:4}" \
     >"$R/answer.out" 2>"$R/answer.err" &
   APID=$!
   PIDS+=("$APID")
@@ -475,6 +477,90 @@ o=wave.open(sys.argv[2],"wb"); o.setparams(w.getparams()); o.writeframes(d); o.c
   check_wire --expect-srtp-flows 2 --expect-tag 10
 }
 
+# reinvites_sent FILE: "invites ok refused glare holds resumes rekeys" of our re-INVITEs in a
+# galois --json report
+reinvites_sent() {
+  $PY -c 'import json,sys
+s=json.load(open(sys.argv[1])).get("reinvites",{}).get("sent",{})
+print(*(s.get(k, 0) for k in ("invites", "ok", "refused", "glare", "holds", "resumes", "rekeys")))' \
+    "$1" 2>/dev/null
+}
+media_field() { # FILE FIELD: a field of the report's "media" object
+  $PY -c 'import json,sys; print((json.load(open(sys.argv[1])).get("media") or {}).get(sys.argv[2]))' \
+    "$1" "$2" 2>/dev/null
+}
+
+sc_galois_galois_rekey() {
+  # galois calls galois through Kamailio (TLS 1.3, AEAD_AES_256_GCM, rtcp-mux); the caller
+  # re-keys at 2 s, the callee at 4 s; media for 7 s. Each side must see its re-INVITE answered
+  # 200, two stream re-keys (its own and the peer's), no authentication failure (the old receive
+  # key is tried until the new one authenticates; with rtcp-mux RTP and RTCP share a socket, so
+  # no old-key RTCP can be read after a new-key RTP packet), the peer's tone after the last
+  # re-key (the detector restarts on each), and SRTP both ways on the wire.
+  local suite=AEAD_AES_256_GCM MEDIA_SECS=7
+  make_certs && start_kamailio server "OPENSSL_CONF=$HERE/tls13-only.openssl.cnf" -- -A TLS13_ONLY &&
+    start_capture || return
+  galois_answer bob "$suite" 880 --rtcp-mux --rekey-at 4
+  wait_registered bob "$APID" || return
+  galois_call bob "$suite" 440 --rtcp-mux --rekey-at 2
+  wait_pid "$APID" 15 "galois answer"
+  local arc=$WAIT_RC side out got n
+  check_galois call "$R/call.out" $CALL_RC --ok --status 200 --suite "$suite" --tone 880 \
+    --tls-version TLSv1.3 --peer-verified --stderr "$R/call.err"
+  check_galois answer "$R/answer.out" "$arc" --ok --suite "$suite" --tone 440 \
+    --stderr "$R/answer.err"
+  for side in call answer; do
+    out=$R/$side.out
+    got=$(reinvites_sent "$out")
+    say "$side re-INVITEs sent (invites ok refused glare holds resumes rekeys): ${got:-none}"
+    [ "$got" = "1 1 0 0 0 0 1" ] || fail "$side: want one re-key sent and answered 200 (got '${got:-none}')"
+    n=$(media_field "$out" rekeys)
+    say "$side media rekeys: $n"
+    [ "$n" = 2 ] || fail "$side: media rekeys $n, want 2 (its own re-key and the peer's)"
+  done
+  got=$($PY -c 'import json,sys; r=json.load(open(sys.argv[1]))["reinvites"]; print(r["received"], r["refused"], r["rekeys"])' "$R/call.out" 2>/dev/null)
+  [ "$got" = "1 0 1" ] || fail "call: want the callee's re-key received and taken (got '${got:-none}')"
+  [ "$(grep -ac 'REQ INVITE' "$R/k/kamailio.log")" -ge 3 ] ||
+    fail "kamailio did not route three INVITEs (the call and two re-INVITEs)"
+  check_wire --expect-srtp-flows 2 --expect-tag 16 --tls-version 1.3
+}
+
+sc_galois_hold_baresip() {
+  # galois calls baresip (auto-answer), holds at 2 s (a=sendonly), resumes at 4 s; baresip
+  # answers both 200 (a=recvonly, then a=sendrecv), galois counts one hold and one resume sent
+  # and answered 200, and the tone galois reports (its detector restarts on the resume) is
+  # baresip's 880 Hz.
+  local suite=AES_CM_128_HMAC_SHA1_80 MEDIA_SECS=7
+  make_certs && start_kamailio server && start_capture || return
+  baresip_conf b bob 5080 10100 10119 4445 880 srtp-mand
+  baresip_run b 20
+  local bpid=$LASTPID
+  wait_registered bob || return
+  galois_call bob "$suite" 440 --hold-at 2 --resume-at 4
+  sleep 0.5
+  stop_pid $bpid 5
+  local plain got n200
+  plain=$(baresip_plain_rtcp)
+  check_galois call "$R/call.out" $CALL_RC --ok --status 200 --suite "$suite" --tone 880 \
+    --peer-verified --stderr "$R/call.err" --allow-auth-failures "${plain:-0}"
+  got=$(reinvites_sent "$R/call.out")
+  say "galois re-INVITEs sent (invites ok refused glare holds resumes rekeys): ${got:-none}"
+  [ "$got" = "2 2 0 0 1 1 0" ] || fail "galois: want one hold and one resume answered 200 (got '${got:-none}')"
+  # baresip's log has the SIP trace: both re-INVITEs (CSeq above the INVITE's) answered 200
+  n200=$(strip_ansi "$R/b/log" | $PY -c 'import re,sys
+t=sys.stdin.read()
+print(len(re.findall(r"SIP/2.0 200 [^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*?CSeq: *[0-9]+ INVITE", t)))')
+  say "baresip sent $n200 200 responses to INVITEs (the call and the two re-INVITEs)"
+  [ "${n200:-0}" -ge 3 ] || fail "baresip did not answer the call and both re-INVITEs 200 (saw ${n200:-0})"
+  strip_ansi "$R/b/log" | grep -aq 'a=sendonly' || fail "baresip's log lacks galois's a=sendonly offer"
+  strip_ansi "$R/b/log" | grep -aq 'a=recvonly' || fail "baresip did not answer the hold a=recvonly"
+  strip_ansi "$R/b/log" | grep -aqE 'SIP/2.0 (488|491|500) ' && fail "baresip refused a re-INVITE"
+  strip_ansi "$R/b/log" | grep -aq "SRTP is Enabled (cryptosuite=$suite)" ||
+    fail "baresip bob did not report SRTP $suite"
+  check_tone "baresip bob decoded galois" "$(ls "$R"/b/dump/*-dec.wav 2>/dev/null | head -1)" 440
+  check_wire --expect-srtp-flows 2 --expect-tag 10
+}
+
 # a TLS peer galois must refuse: PROFILE, s_client probe args, what the probe must negotiate,
 # regex for galois's error
 sc_refuse_tls() {
@@ -523,10 +609,12 @@ case $SC in
   baresip-baresip) sc_baresip_baresip ;;
   selfcheck-plain-rtp) sc_selfcheck_plain_rtp ;;
   registrar-*) sc_registrar ;;
+  galois-galois-rekey) sc_galois_galois_rekey ;;
   galois-galois-*) sc_galois_galois ;;
   galois-to-baresip-*) sc_galois_to_baresip ;;
   baresip-to-galois-*) sc_baresip_to_galois ;;
   baresip-hold-galois) sc_baresip_hold_galois ;;
+  galois-hold-baresip) sc_galois_hold_baresip ;;
   refuse-tls11)
     MODERN_PROBE=(-tls1_2)
     sc_refuse_tls server TLS11_ONLY "TLSv1.1 ECDHE-RSA-AES256-SHA" \
