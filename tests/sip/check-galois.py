@@ -92,6 +92,13 @@ def main():
                  if a.allow_auth_failures else "0"))
         v = get(rep, "media.replays")
         want(v == 0, f"media.replays {v}, want 0")
+        # On loopback a round trip measured from the peer's report (RFC 3550 §6.4.1) is a few
+        # ms; anything near a second means the SR time and the arrival time are on two clocks.
+        rtt = get(rep, "media.rtt_ms")
+        if get(rep, "media.have_remote_report") and isinstance(rtt, (int, float)) and rtt >= 0:
+            want(rtt < 1000, f"media.rtt_ms {rtt}, want < 1000 on loopback")
+        else:
+            print(f"{a.label}: --   media.rtt_ms {rtt}: no round trip measured (peer sent no report on our SR)")
     else:
         want(a.exit_status != 0, f"exit status {a.exit_status}, want non-zero")
         want(rep.get("result") == "error", f"result {rep.get('result')!r}, want 'error'")

@@ -619,7 +619,9 @@ static void media_receive(struct endpoint *ep, int fd)
         }
         int16_t pcm[GALOIS_MEDIA_MAX_GAP + GALOIS_MEDIA_FRAME * 8];
         size_t samples = 0;
-        galois_err err = galois_media_stream_receive(ep->ms, pkt, (size_t)n, now_us(), pcm,
+        // the stream's clock is the wall clock for RTP, RTCP and our SRs alike: the round trip
+        // is the arrival time minus the LSR our SR carried (RFC 3550 §6.4.1)
+        galois_err err = galois_media_stream_receive(ep->ms, pkt, (size_t)n, wall_us(), pcm,
                                                      sizeof(pcm) / sizeof(pcm[0]), &samples);
         if (err != GALOIS_ERR_OK || samples == 0) {
             continue;  // counted by the stream

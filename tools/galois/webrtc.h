@@ -266,5 +266,8 @@ void wr_progress(const struct wr_options *o, const char *fmt, ...)
 
 // wr_now_us is a monotonic clock in microseconds.
 uint64_t wr_now_us(void);
+// wr_wall_us is microseconds since 1970: the media stream's clock, for its RTCP and what it
+// receives alike (the SR carries it, and the round trip is measured on it).
+uint64_t wr_wall_us(void);
 
 #endif  // GALOIS_TOOLS_WEBRTC_H

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -345,8 +344,8 @@ static void send_rtcp(struct wr_session *s, bool bye)
 {
     uint8_t pkt[GALOIS_MEDIA_MAX_PACKET];
     size_t len = 0;
-    if (galois_media_stream_rtcp(s->ms, bye, (uint64_t)time(NULL) * 1000000u, pkt, &len,
-                                 sizeof(pkt)) == GALOIS_ERR_OK) {
+    if (galois_media_stream_rtcp(s->ms, bye, wr_wall_us(), pkt, &len, sizeof(pkt)) ==
+        GALOIS_ERR_OK) {
         send_to_remote(s, pkt, len);
     }
 }
@@ -482,7 +481,7 @@ static void on_dtls(struct wr_session *s, const uint8_t *p, size_t n, uint64_t n
     }
 }
 
-static void on_rtp(struct wr_session *s, uint8_t *p, size_t n, uint64_t now_us)
+static void on_rtp(struct wr_session *s, uint8_t *p, size_t n)
 {
     if (s->phase != PH_MEDIA) {
         s->early_media++;
@@ -490,7 +489,8 @@ static void on_rtp(struct wr_session *s, uint8_t *p, size_t n, uint64_t now_us)
     }
     int16_t pcm[GALOIS_MEDIA_MAX_GAP + 8 * GALOIS_MEDIA_FRAME];
     size_t samples = 0;
-    galois_err err = galois_media_stream_receive(s->ms, p, n, now_us, pcm,
+    // the media stream's clock is the wall clock (wr_wall_us), for RTCP and RTP alike
+    galois_err err = galois_media_stream_receive(s->ms, p, n, wr_wall_us(), pcm,
                                                  sizeof(pcm) / sizeof(pcm[0]), &samples);
     if (err == GALOIS_ERR_OK && samples > 0 && s->o->source == WR_ECHO) {
         echo_push(s, pcm, samples);
@@ -532,7 +532,7 @@ void wr_session_readable(struct wr_session *s, uint64_t now_us)
         if (kind == GALOIS_DEMUX_DTLS) {
             on_dtls(s, buf, n, now_us);
         } else {
-            on_rtp(s, buf, n, now_us);
+            on_rtp(s, buf, n);
         }
     }
 }
