@@ -226,6 +226,13 @@ GALOIS_API GALOIS_MUST_CHECK galois_err
 galois_sdes_keyset_policy(struct galois_srtp_policy *out, const struct galois_sdes_keyset *ks,
                           enum galois_srtp_direction direction);
 
+// galois_sdes_keyset_equal tells whether `a` and `b` would make the same engine session: same
+// suite, keys, MKI length, KDR, window, session parameters, cryptex and RFC 6904 IDs. Field by
+// field (padding bytes of copies need not be equal). Not constant-time: for comparing keysets
+// the program holds, never for checking a secret a peer sent.
+GALOIS_API bool galois_sdes_keyset_equal(const struct galois_sdes_keyset *a,
+                                         const struct galois_sdes_keyset *b);
+
 struct galois_sdes_session;
 
 // galois_sdes_session_new creates the SDES side of one media session under `policy` (copied),

@@ -207,6 +207,10 @@ GALOIS_API enum galois_sdp_direction galois_sdp_media_direction(const struct gal
 // galois_sdp_direction_name returns "sendrecv", "sendonly", "recvonly" or "inactive".
 GALOIS_API const char *galois_sdp_direction_name(enum galois_sdp_direction dir);
 
+// galois_sdp_direction_answer returns the direction an answer takes to an offered `dir`
+// (RFC 3264 §6.1): sendonly for recvonly, recvonly for sendonly, the same otherwise.
+GALOIS_API enum galois_sdp_direction galois_sdp_direction_answer(enum galois_sdp_direction dir);
+
 // galois_sdp_media_has_flag tells whether m= section `index` carries the property attribute
 // `name` ("rtcp-mux"), or, when `session_too`, the session level does.
 GALOIS_API bool galois_sdp_media_has_flag(const struct galois_sdp *sdp, size_t index,

@@ -122,34 +122,6 @@ void galois_media_stream_free(struct galois_media_stream *s)
     free(s);
 }
 
-static bool key_equal(const struct galois_srtp_master_key *a,
-                      const struct galois_srtp_master_key *b)
-{
-    return memcmp(a->key, b->key, sizeof(a->key)) == 0 &&
-           memcmp(a->salt, b->salt, sizeof(a->salt)) == 0 &&
-           memcmp(a->mki, b->mki, sizeof(a->mki)) == 0 && a->lifetime == b->lifetime;
-}
-
-// keyset_equal tells whether two keysets would make the same engine session. Field by field:
-// padding bytes of copies need not be equal.
-static bool keyset_equal(const struct galois_sdes_keyset *a, const struct galois_sdes_keyset *b)
-{
-    if (a->suite != b->suite || a->num_keys != b->num_keys || a->mki_len != b->mki_len ||
-        a->kdr_log2 != b->kdr_log2 || a->window != b->window ||
-        a->unencrypted_srtp != b->unencrypted_srtp ||
-        a->unencrypted_srtcp != b->unencrypted_srtcp ||
-        a->unauthenticated_srtp != b->unauthenticated_srtp || a->cryptex != b->cryptex ||
-        memcmp(a->encrypt_ext_ids, b->encrypt_ext_ids, sizeof(a->encrypt_ext_ids)) != 0) {
-        return false;
-    }
-    for (size_t i = 0; i < a->num_keys && i < GALOIS_SDES_MAX_KEYS; i++) {
-        if (!key_equal(&a->keys[i], &b->keys[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // carry_roc gives stream `ssrc` of `to` the rollover counter it reached in `from`, so a new key
 // goes on from the same packet index (RFC 3711 §3.3.1; libsrtp's srtp_update does the same).
 static galois_err carry_roc(struct galois_srtp *to, const struct galois_srtp *from, uint32_t ssrc)
@@ -172,13 +144,13 @@ galois_err galois_media_stream_rekey(struct galois_media_stream *s,
     struct galois_srtp *new_tx = NULL;
     struct galois_srtp *new_rx = NULL;
     galois_err err = GALOIS_ERR_OK;
-    if (!keyset_equal(tx, &s->tx_keys)) {
+    if (!galois_sdes_keyset_equal(tx, &s->tx_keys)) {
         err = open_srtp(&new_tx, tx, GALOIS_SRTP_SEND, s->ssrc, why, max_why);
         if (err == GALOIS_ERR_OK) {
             err = carry_roc(new_tx, s->tx, s->ssrc);
         }
     }
-    if (err == GALOIS_ERR_OK && !keyset_equal(rx, &s->rx_keys)) {
+    if (err == GALOIS_ERR_OK && !galois_sdes_keyset_equal(rx, &s->rx_keys)) {
         err = open_srtp(&new_rx, rx, GALOIS_SRTP_RECEIVE, 0, why, max_why);
         if (err == GALOIS_ERR_OK && s->src.active) {
             err = carry_roc(new_rx, s->rx, s->src.ssrc);

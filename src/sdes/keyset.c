@@ -78,6 +78,33 @@ void sdes_set_header_protection(struct galois_sdes_media_result *r, bool cryptex
     }
 }
 
+static bool key_equal(const struct galois_srtp_master_key *a,
+                      const struct galois_srtp_master_key *b)
+{
+    return memcmp(a->key, b->key, sizeof(a->key)) == 0 &&
+           memcmp(a->salt, b->salt, sizeof(a->salt)) == 0 &&
+           memcmp(a->mki, b->mki, sizeof(a->mki)) == 0 && a->lifetime == b->lifetime;
+}
+
+bool galois_sdes_keyset_equal(const struct galois_sdes_keyset *a,
+                              const struct galois_sdes_keyset *b)
+{
+    if (a->suite != b->suite || a->num_keys != b->num_keys || a->mki_len != b->mki_len ||
+        a->kdr_log2 != b->kdr_log2 || a->window != b->window ||
+        a->unencrypted_srtp != b->unencrypted_srtp ||
+        a->unencrypted_srtcp != b->unencrypted_srtcp ||
+        a->unauthenticated_srtp != b->unauthenticated_srtp || a->cryptex != b->cryptex ||
+        memcmp(a->encrypt_ext_ids, b->encrypt_ext_ids, sizeof(a->encrypt_ext_ids)) != 0) {
+        return false;
+    }
+    for (size_t i = 0; i < a->num_keys && i < GALOIS_SDES_MAX_KEYS; i++) {
+        if (!key_equal(&a->keys[i], &b->keys[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 galois_err galois_sdes_keyset_policy(struct galois_srtp_policy *out,
                                      const struct galois_sdes_keyset *ks,
                                      enum galois_srtp_direction direction)

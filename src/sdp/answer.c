@@ -7,20 +7,6 @@
 // Attributes copied from an offered m= section into the answer as they are.
 static const char *const copied_attrs[] = {"rtpmap", "fmtp", "rtcp-mux", "ptime", "maxptime"};
 
-static enum galois_sdp_direction reverse(enum galois_sdp_direction dir)
-{
-    switch (dir) {
-        case GALOIS_SDP_SENDONLY:
-            return GALOIS_SDP_RECVONLY;
-        case GALOIS_SDP_RECVONLY:
-            return GALOIS_SDP_SENDONLY;
-        case GALOIS_SDP_SENDRECV:
-        case GALOIS_SDP_INACTIVE:
-        default:
-            return dir;
-    }
-}
-
 static bool copied(const char *name)
 {
     for (size_t i = 0; i < GALOIS_ARRAY_LEN(copied_attrs); i++) {
@@ -36,7 +22,7 @@ static galois_err copy_extmap(struct galois_sdp *ans, size_t index, const char *
     struct galois_sdp_extmap ext;
     char text[GALOIS_SDP_MAX_LINE_LEN];
     GALOIS_TRY(galois_sdp_extmap_parse(&ext, value));
-    ext.direction = reverse(ext.direction);
+    ext.direction = galois_sdp_direction_answer(ext.direction);
     GALOIS_TRY(galois_sdp_extmap_write(text, sizeof(text), &ext));
     return galois_sdp_media_add_attr(ans, index, "extmap", text);
 }
@@ -52,7 +38,8 @@ static galois_err copy_attrs(struct galois_sdp *ans, size_t index, const struct 
             GALOIS_TRY(galois_sdp_media_add_attr(ans, index, m->attrs[i].name, m->attrs[i].value));
         }
     }
-    enum galois_sdp_direction dir = reverse(galois_sdp_media_direction(offer, offer_index));
+    enum galois_sdp_direction dir =
+        galois_sdp_direction_answer(galois_sdp_media_direction(offer, offer_index));
     return galois_sdp_media_add_attr(ans, index, galois_sdp_direction_name(dir), NULL);
 }
 

@@ -122,6 +122,20 @@ const char *galois_sdp_direction_name(enum galois_sdp_direction dir)
     return (size_t)dir < GALOIS_ARRAY_LEN(direction_names) ? direction_names[dir] : "sendrecv";
 }
 
+enum galois_sdp_direction galois_sdp_direction_answer(enum galois_sdp_direction dir)
+{
+    switch (dir) {
+        case GALOIS_SDP_SENDONLY:
+            return GALOIS_SDP_RECVONLY;
+        case GALOIS_SDP_RECVONLY:
+            return GALOIS_SDP_SENDONLY;
+        case GALOIS_SDP_SENDRECV:
+        case GALOIS_SDP_INACTIVE:
+        default:
+            return dir;
+    }
+}
+
 static bool direction_from(const struct galois_cur *c, enum galois_sdp_direction *out)
 {
     for (size_t i = 0; i < GALOIS_ARRAY_LEN(direction_names); i++) {

@@ -16,20 +16,6 @@ bool sip_sdes_needs_tls(const struct galois_sdes_policy *p)
     return p->mode != GALOIS_SDES_FORBIDDEN;
 }
 
-static enum galois_sdp_direction reverse(enum galois_sdp_direction dir)
-{
-    switch (dir) {
-        case GALOIS_SDP_SENDONLY:
-            return GALOIS_SDP_RECVONLY;
-        case GALOIS_SDP_RECVONLY:
-            return GALOIS_SDP_SENDONLY;
-        case GALOIS_SDP_SENDRECV:
-        case GALOIS_SDP_INACTIVE:
-        default:
-            return dir;
-    }
-}
-
 // media_from_sdp reads the peer's side of m= section `index` of `sdp`.
 static void media_from_sdp(struct galois_sip_media *m, const struct galois_sdp *sdp, size_t index,
                            bool mux_ours)
@@ -63,7 +49,7 @@ static void media_from_sdp(struct galois_sip_media *m, const struct galois_sdp *
     }
     // Ours is the reverse of the peer's. A peer on hold the RFC 2543 way (c=0.0.0.0) cannot
     // be sent to either.
-    m->direction = reverse(galois_sdp_media_direction(sdp, index));
+    m->direction = galois_sdp_direction_answer(galois_sdp_media_direction(sdp, index));
     if (strcmp(m->remote_address, "0.0.0.0") == 0 || strcmp(m->remote_address, "::") == 0) {
         m->direction = m->direction == GALOIS_SDP_SENDRECV   ? GALOIS_SDP_RECVONLY
                        : m->direction == GALOIS_SDP_SENDONLY ? GALOIS_SDP_INACTIVE

@@ -12,33 +12,6 @@
 
 enum { RETRY_AFTER_MAX_S = 10 };  // RFC 3261 §14.2: "between 0 and 10 seconds"
 
-static bool key_differs(const struct galois_srtp_master_key *a,
-                        const struct galois_srtp_master_key *b)
-{
-    return memcmp(a->key, b->key, sizeof(a->key)) != 0 ||
-           memcmp(a->salt, b->salt, sizeof(a->salt)) != 0 ||
-           memcmp(a->mki, b->mki, sizeof(a->mki)) != 0 || a->lifetime != b->lifetime;
-}
-
-// keyset_differs compares field by field (padding bytes of copies need not be equal).
-static bool keyset_differs(const struct galois_sdes_keyset *a, const struct galois_sdes_keyset *b)
-{
-    if (a->suite != b->suite || a->num_keys != b->num_keys || a->mki_len != b->mki_len ||
-        a->kdr_log2 != b->kdr_log2 || a->window != b->window ||
-        a->unencrypted_srtp != b->unencrypted_srtp ||
-        a->unencrypted_srtcp != b->unencrypted_srtcp ||
-        a->unauthenticated_srtp != b->unauthenticated_srtp || a->cryptex != b->cryptex ||
-        memcmp(a->encrypt_ext_ids, b->encrypt_ext_ids, sizeof(a->encrypt_ext_ids)) != 0) {
-        return true;
-    }
-    for (size_t i = 0; i < a->num_keys && i < GALOIS_SDES_MAX_KEYS; i++) {
-        if (key_differs(&a->keys[i], &b->keys[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
 unsigned sip_media_changes(const struct galois_sip_media *was, const struct galois_sip_media *now)
 {
     unsigned ch = 0;
@@ -46,8 +19,10 @@ unsigned sip_media_changes(const struct galois_sip_media *was, const struct galo
         ch |= GALOIS_SIP_CHANGED_SECURITY | GALOIS_SIP_CHANGED_RECEIVE_KEY |
               GALOIS_SIP_CHANGED_SEND_KEY;
     } else if (now->state == GALOIS_SDES_SRTP) {
-        ch |= keyset_differs(&was->receive, &now->receive) ? GALOIS_SIP_CHANGED_RECEIVE_KEY : 0;
-        ch |= keyset_differs(&was->send, &now->send) ? GALOIS_SIP_CHANGED_SEND_KEY : 0;
+        ch |= !galois_sdes_keyset_equal(&was->receive, &now->receive)
+                  ? GALOIS_SIP_CHANGED_RECEIVE_KEY
+                  : 0;
+        ch |= !galois_sdes_keyset_equal(&was->send, &now->send) ? GALOIS_SIP_CHANGED_SEND_KEY : 0;
     }
     if (strcmp(was->remote_address, now->remote_address) != 0 ||
         was->remote_rtp_port != now->remote_rtp_port ||

@@ -237,18 +237,6 @@ static void add(struct text *t, const char *fmt, ...)
     t->len += (size_t)n;
 }
 
-static enum galois_sdp_direction reverse(enum galois_sdp_direction d)
-{
-    switch (d) {
-        case GALOIS_SDP_SENDONLY:
-            return GALOIS_SDP_RECVONLY;
-        case GALOIS_SDP_RECVONLY:
-            return GALOIS_SDP_SENDONLY;
-        default:
-            return d;
-    }
-}
-
 bool wr_answer_write(char *out, size_t max, const struct wr_offer *offer, const char *sdp_text,
                      size_t sdp_len, const struct wr_answer_params *p, char *why, size_t max_why)
 {
@@ -303,7 +291,7 @@ bool wr_answer_write(char *out, size_t max, const struct wr_offer *offer, const 
             add(&t, "a=mid:%s\r\n", offer->mid);
         }
         add(&t, "a=%s\r\na=rtcp-mux\r\na=rtpmap:0 PCMU/8000\r\n",
-            galois_sdp_direction_name(reverse(offer->direction)));
+            galois_sdp_direction_name(galois_sdp_direction_answer(offer->direction)));
         add(&t, "a=ssrc:%u cname:galois\r\n", (unsigned)p->ssrc);
         add(&t, "a=candidate:%s\r\na=end-of-candidates\r\n", cand);
     }

@@ -475,6 +475,29 @@ static void test_keyset_policy(void **state)
     galois_secure_zero(&ours, sizeof(ours));
     struct galois_sdes_keyset empty = {0};
     assert_int_equal(galois_sdes_keyset_policy(&p, &empty, GALOIS_SRTP_SEND), GALOIS_ERR_INVALID);
+    // galois_sdes_keyset_equal: a copy is equal; any field that changes the session is not
+    struct galois_sdes_keyset copy = *rx;
+    assert_true(galois_sdes_keyset_equal(rx, &copy));
+    assert_false(galois_sdes_keyset_equal(rx, tx));
+    copy.keys[1].salt[5] ^= 1;  // the second key's salt
+    assert_false(galois_sdes_keyset_equal(rx, &copy));
+    copy = *rx;
+    copy.keys[0].lifetime = 1;
+    assert_false(galois_sdes_keyset_equal(rx, &copy));
+    copy = *rx;
+    copy.window = 64;
+    assert_false(galois_sdes_keyset_equal(rx, &copy));
+    copy = *rx;
+    copy.encrypt_ext_ids[0] = 2;
+    assert_false(galois_sdes_keyset_equal(rx, &copy));
+    copy = *rx;
+    copy.keys[1].key[0] ^= 1;
+    copy.num_keys = 1;  // keys past num_keys do not count
+    struct galois_sdes_keyset one = *rx;
+    one.num_keys = 1;
+    assert_true(galois_sdes_keyset_equal(&one, &copy));
+    galois_secure_zero(&copy, sizeof(copy));
+    galois_secure_zero(&one, sizeof(one));
     util_answer_free(&a);
 }
 

@@ -265,6 +265,10 @@ static void test_attributes(void **state)
     assert_true(galois_sdp_has_cryptex(sdp, 1));
     assert_false(galois_sdp_media_has_flag(sdp, 1, "cryptex", false));
     assert_string_equal(galois_sdp_direction_name(GALOIS_SDP_RECVONLY), "recvonly");
+    assert_int_equal(galois_sdp_direction_answer(GALOIS_SDP_SENDONLY), GALOIS_SDP_RECVONLY);
+    assert_int_equal(galois_sdp_direction_answer(GALOIS_SDP_RECVONLY), GALOIS_SDP_SENDONLY);
+    assert_int_equal(galois_sdp_direction_answer(GALOIS_SDP_SENDRECV), GALOIS_SDP_SENDRECV);
+    assert_int_equal(galois_sdp_direction_answer(GALOIS_SDP_INACTIVE), GALOIS_SDP_INACTIVE);
     galois_sdp_free(sdp);
     sdp = sdp_parse_ok(H "m=audio 1 RTP/AVP 0\r\na=cryptex\r\nm=audio 2 RTP/AVP 0\r\n");
     assert_true(galois_sdp_has_cryptex(sdp, 0));
