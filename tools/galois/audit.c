@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "json_out.h"
 
 enum {
     DEFAULT_PORT = 5061,
@@ -233,28 +234,10 @@ static void text_report(FILE *f, const struct audit_target *t, const struct audi
 
 // --- JSON ----------------------------------------------------------------------------------
 
-// json_string writes `s` as a JSON string. Bytes of 0x80 and up (a server's certificate or
-// header text need not be UTF-8) are written as \u00XX, so the output is always valid JSON.
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') {
-            fprintf(f, "\\%c", ch);
-        } else if (ch < 0x20 || ch >= 0x7f) {
-            fprintf(f, "\\u%04x", ch);
-        } else {
-            fputc(ch, f);
-        }
-    }
-    fputc('"', f);
-}
-
 static void json_key_str(FILE *f, const char *key, const char *value, bool comma)
 {
     fprintf(f, "%s\"%s\":", comma ? "," : "", key);
-    json_string(f, value);
+    tool_json_string(f, value);
 }
 
 static void json_key_bool(FILE *f, const char *key, bool value)
@@ -298,7 +281,7 @@ static void json_tls(FILE *f, const struct audit_tls *tls)
             if (i > 0) {
                 fputc(',', f);
             }
-            json_string(f, tls->groups[i]);
+            tool_json_string(f, tls->groups[i]);
         }
         fputc(']', f);
     } else {

@@ -3,34 +3,19 @@
 #include <string.h>
 
 #include "endpoint_state.h"
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') {
-            fprintf(f, "\\%c", ch);
-        } else if (ch < 0x20) {
-            fprintf(f, "\\u%04x", ch);
-        } else {
-            fputc(ch, f);
-        }
-    }
-    fputc('"', f);
-}
+#include "json_out.h"
 
 static void report_json(const struct endpoint *ep, const struct ep_call_report *r, FILE *f,
                         bool with_calls)
 {
     fprintf(f, "{\"role\":");
-    json_string(f, ep->o.role == EP_CALL ? "call" : "answer");
+    tool_json_string(f, ep->o.role == EP_CALL ? "call" : "answer");
     fprintf(f, ",\"result\":\"%s\",\"error\":", r->ok ? "ok" : "error");
-    json_string(f, r->error);
+    tool_json_string(f, r->error);
     fprintf(f, ",\"peer\":");
-    json_string(f, r->peer);
+    tool_json_string(f, r->peer);
     fprintf(f, ",\"sip\":{\"status\":%d,\"reason\":", r->status);
-    json_string(f, r->reason);
+    tool_json_string(f, r->reason);
     fprintf(f, ",\"established\":%s}", r->established ? "true" : "false");
     if (r->have_tls) {
         char tls[2048];
@@ -41,7 +26,7 @@ static void report_json(const struct endpoint *ep, const struct ep_call_report *
         fprintf(f, ",\"tls\":null");
     }
     fprintf(f, ",\"srtp\":{\"suite\":");
-    json_string(f, r->srtp ? r->suite : "");
+    tool_json_string(f, r->srtp ? r->suite : "");
     fprintf(f, ",\"enabled\":%s,\"rtcp_mux\":%s}", r->srtp ? "true" : "false",
             r->rtcp_mux ? "true" : "false");
     char stats[2048];
@@ -131,7 +116,7 @@ int ep_report(const struct endpoint *ep, FILE *f)
         if (ep->num_reports == 0) {
             fprintf(f, "{\"role\":\"%s\",\"result\":\"error\",\"error\":",
                     ep->o.role == EP_CALL ? "call" : "answer");
-            json_string(f, ep->fatal[0] != '\0' ? ep->fatal : "no call");
+            tool_json_string(f, ep->fatal[0] != '\0' ? ep->fatal : "no call");
             fprintf(f, "}\n");
         } else {
             // the last call's report, with every call's report in "calls"

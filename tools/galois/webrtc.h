@@ -97,9 +97,6 @@ bool wr_text_escape(char *out, size_t max, const char *s, size_t len);
 // string carry raw and a terminal would obey, written as \u escapes.
 void wr_json_fput_value(FILE *f, const char *json);
 
-// wr_json_fputs writes the NUL-terminated `s` as a quoted JSON string to `f`.
-void wr_json_fputs(FILE *f, const char *s);
-
 // --- webrtc_offer.c: the offer and our answer ---
 
 // wr_offer is what we took from the browser's offer.

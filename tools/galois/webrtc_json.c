@@ -424,22 +424,6 @@ bool wr_json_escape(char *out, size_t max, size_t *out_len, const char *s, size_
     return true;
 }
 
-void wr_json_fputs(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            fprintf(f, "\\%c", c);
-        } else if (c < 0x20 || c == 0x7F) {
-            fprintf(f, "\\u%04x", c);
-        } else {
-            fputc(c, f);
-        }
-    }
-    fputc('"', f);
-}
-
 bool wr_text_escape(char *out, size_t max, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";

@@ -3,6 +3,7 @@
 // when it arrived) and read back member by member for the text.
 #include <string.h>
 
+#include "json_out.h"
 #include "webrtc_session.h"
 
 enum {
@@ -47,19 +48,19 @@ void wr_session_report_json(const struct wr_session *s, FILE *f)
     }
     const struct galois_dtls_info *i = &s->info;
     fprintf(f, "{\"id\":%u,\"ok\":%s,\"error\":", s->id, wr_session_ok(s) ? "true" : "false");
-    wr_json_fputs(f, s->error);
+    tool_json_string(f, s->error);
     fprintf(f, ",\"dtls\":{\"version\":");
-    wr_json_fputs(f, s->have_info ? i->version : "");
+    tool_json_string(f, s->have_info ? i->version : "");
     fprintf(f, ",\"cipher\":");
-    wr_json_fputs(f, s->have_info ? i->cipher : "");
+    tool_json_string(f, s->have_info ? i->cipher : "");
     fprintf(f, ",\"profile\":");
-    wr_json_fputs(f, s->have_info ? i->srtp_profile : "");
+    tool_json_string(f, s->have_info ? i->srtp_profile : "");
     fprintf(f, ",\"role\":\"%s\",\"peer_fingerprint\":",
             s->role == GALOIS_DTLS_SERVER ? "server" : "client");
-    wr_json_fputs(f, s->have_info ? i->peer_fingerprint : "");
+    tool_json_string(f, s->have_info ? i->peer_fingerprint : "");
     fprintf(f, ",\"state\":\"%s\"},\"ice\":{\"remote\":",
             galois_dtls_state_name(galois_dtls_state(s->dtls)));
-    wr_json_fputs(f, remote);
+    tool_json_string(f, remote);
     fprintf(f, ",\"checks\":%llu,\"nominated\":%s,\"refused\":%llu},",
             (unsigned long long)ic.answered, s->nominated ? "true" : "false",
             (unsigned long long)(ic.received - ic.answered - ic.indications));
