@@ -74,6 +74,8 @@ struct galois_sip_event {
     const char *text;              // OPTIONS_RESPONSE: the whole response, else NULL
     unsigned changes;              // UPDATED: GALOIS_SIP_CHANGED_* bits; else 0
     bool local_offer;              // UPDATED: the outcome of our re-INVITE (galois_sip_call_modify)
+    bool retrying;                 // UPDATED, local_offer: 491 (glare) and the re-INVITE will be
+                                   // sent again; the outcome of that one follows
 };
 
 typedef void (*galois_sip_event_fn)(void *arg, const struct galois_sip_event *ev);

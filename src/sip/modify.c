@@ -156,12 +156,13 @@ galois_err galois_sip_call_modify(struct galois_sip_call *call, const struct gal
 }
 
 // report gives the program the outcome of our re-INVITE.
-static void report(struct galois_sip_call *c, int status, const char *what, unsigned changes)
+static void report(struct galois_sip_call *c, int status, const char *what, unsigned changes,
+                   bool retrying)
 {
     char text[GALOIS_SIP_MAX_REASON + 64];
     galois_sip_msg_why(text, sizeof(text), "our re-INVITE (%s) answered %d: %s", kind(&c->mod.want),
                        status, what);
-    sip_event_updated(c->ua, c, status, text, changes, true);
+    sip_event_updated(c->ua, c, status, text, changes, true, retrying);
 }
 
 // end_dialog ends the call after a re-INVITE outcome that leaves no usable session.
@@ -178,7 +179,7 @@ static void end_dialog(struct galois_sip_call *c, int status, const char *why)
 // 408 means the dialog is gone and ends the call.
 static void failed(struct galois_sip_call *c, int status, const char *what)
 {
-    report(c, status, what, 0);
+    report(c, status, what, 0, false);
     done(&c->mod);
     if (status == 481 || status == 408) {
         char why[GALOIS_SIP_MAX_REASON + 32];
@@ -287,7 +288,7 @@ static void take_answer(struct galois_sip_call *c, const osip_message_t *resp)
     sip_take_target(c, resp);  // a 2xx to a re-INVITE refreshes it (RFC 3261 §12.2.1.2)
     char text[GALOIS_SIP_MAX_REASON];
     sip_describe(text, sizeof(text), &c->media, ch);
-    report(c, 200, text, ch);
+    report(c, 200, text, ch, false);
     done(m);
 }
 
@@ -310,7 +311,7 @@ static void glare(struct galois_sip_call *c)
     drop_offer(m);  // the retry offers from the session as it is then
     char what[96];
     snprintf(what, sizeof(what), "glare (491 Request Pending): trying again in %u ms", wait_ms);
-    report(c, 491, what, 0);
+    report(c, 491, what, 0, true);
 }
 
 static void on_response(struct galois_sip_ua *ua, void *owner, osip_message_t *resp, int status,

@@ -93,7 +93,7 @@ static void refused(struct galois_sip_ua *ua, struct galois_sip_call *c, int sta
 {
     char text[GALOIS_SIP_MAX_REASON + 64];
     galois_sip_msg_why(text, sizeof(text), "re-INVITE refused with %d: %s", status, why);
-    sip_event_updated(ua, c, status, text, 0, false);
+    sip_event_updated(ua, c, status, text, 0, false, false);
 }
 
 // sip_take_target: a re-INVITE's Contact (RFC 3261 §12.2.2), or a 2xx's to ours (§12.2.1.2).
@@ -179,7 +179,7 @@ static void take_offer(struct galois_sip_ua *ua, struct galois_sip_call *c, osip
     sip_take_target(c, req);
     char text[GALOIS_SIP_MAX_REASON];
     sip_describe(text, sizeof(text), &c->media, ch);
-    sip_event_updated(ua, c, 200, text, ch, false);
+    sip_event_updated(ua, c, 200, text, ch, false, false);
 }
 
 void sip_reinvite(struct galois_sip_ua *ua, struct galois_sip_call *c, osip_message_t *req,

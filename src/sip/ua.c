@@ -35,7 +35,7 @@ void sip_event(struct galois_sip_ua *ua, enum galois_sip_event_kind kind,
 }
 
 void sip_event_updated(struct galois_sip_ua *ua, struct galois_sip_call *call, int status,
-                       const char *reason, unsigned changes, bool ours)
+                       const char *reason, unsigned changes, bool ours, bool retrying)
 {
     if (ua->cfg.on_event == NULL) {
         return;
@@ -47,6 +47,7 @@ void sip_event_updated(struct galois_sip_ua *ua, struct galois_sip_call *call, i
         .reason = reason != NULL ? reason : "",
         .changes = changes,
         .local_offer = ours,
+        .retrying = retrying,
     };
     ua->cfg.on_event(ua->cfg.event_arg, &ev);
 }

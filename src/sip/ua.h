@@ -268,9 +268,9 @@ void sip_event(struct galois_sip_ua *ua, enum galois_sip_event_kind kind,
                struct galois_sip_call *call, int status, const char *reason, bool local_end,
                const char *text);
 // sip_event_updated reports GALOIS_SIP_EV_UPDATED with `changes`; `ours` for the outcome of a
-// re-INVITE we sent.
+// re-INVITE we sent, `retrying` when that outcome is a 491 and the re-INVITE goes again.
 void sip_event_updated(struct galois_sip_ua *ua, struct galois_sip_call *call, int status,
-                       const char *reason, unsigned changes, bool ours);
+                       const char *reason, unsigned changes, bool ours, bool retrying);
 
 // transport.c
 galois_err sip_dest_resolve(struct sip_dest *out, const struct galois_sip_target *t, char *why,

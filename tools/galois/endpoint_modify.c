@@ -84,7 +84,7 @@ bool ep_modify_outcome(struct endpoint *ep, const struct galois_sip_event *ev, c
 {
     struct ep_call_report *r = ep_current_report(ep);
     ep_progress(ep, "%s", ev->reason);
-    if (ev->status == 491 && strstr(ev->reason, "trying again") != NULL) {
+    if (ev->retrying) {
         r->sent_glare++;
         r->sent++;  // the library sends it again: one more INVITE
         return true;

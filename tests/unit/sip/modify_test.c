@@ -45,6 +45,7 @@ struct bob {
     int statuses[MAX_EVENTS];
     unsigned changes[MAX_EVENTS];
     bool ours[MAX_EVENTS];
+    bool retrying[MAX_EVENTS];
     char reasons[MAX_EVENTS][512];
     size_t num_events;
     struct galois_sip_media_local media;
@@ -65,6 +66,7 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
     if (b->num_events < MAX_EVENTS) {
         b->kinds[b->num_events] = ev->kind;
         b->statuses[b->num_events] = ev->status;
+        b->retrying[b->num_events] = ev->retrying;
         b->changes[b->num_events] = ev->changes;
         b->ours[b->num_events] = ev->local_offer;
         snprintf(b->reasons[b->num_events], sizeof(b->reasons[0]), "%s", ev->reason);
@@ -460,6 +462,7 @@ static void test_glare_retried_once(void **state)
     }
     assert_true(i >= 0);
     assert_int_equal(b.statuses[i], 491);
+    assert_true(b.retrying[i]);
     assert_non_null(strstr(b.reasons[i], "trying again in "));
     // While it waits, another modification is refused.
     assert_int_equal(modify(&b, GALOIS_SDP_SENDRECV, true), GALOIS_ERR_STATE);
@@ -475,6 +478,7 @@ static void test_glare_retried_once(void **state)
     assert_int_equal(b.num_events, events + 1);
     i = last_event(&b, GALOIS_SIP_EV_UPDATED);
     assert_int_equal(b.statuses[i], 491);
+    assert_false(b.retrying[i]);
     assert_null(strstr(b.reasons[i], "trying again"));
     struct galois_sip_media m;
     assert_int_equal(galois_sip_call_media(b.call, &m), GALOIS_ERR_OK);
