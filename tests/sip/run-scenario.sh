@@ -25,7 +25,7 @@ SCENARIOS=(
   galois-galois-cm80-tls12 galois-galois-cm80-tls13 galois-galois-gcm128-tls12
   galois-galois-gcm128-tls13 galois-galois-gcm256-tls12 galois-galois-gcm256-tls13
   galois-galois-cm80-tls13-sha256 galois-galois-gcm128-tls12-sha256
-  galois-galois-gcm256-tls13-sha256
+  galois-galois-gcm256-tls13-sha256 galois-galois-gcm256-tls13-ipv6
   galois-to-baresip-gcm galois-to-baresip-cm baresip-to-galois-cm baresip-hold-galois
   galois-galois-rekey galois-hold-baresip
   refuse-tls11 refuse-cbc refuse-488 refuse-badcert
@@ -59,6 +59,8 @@ PW_alice=alice-secret-1
 PW_bob=bob-secret-2
 PW_carol=carol-secret-3
 MEDIA_SECS=3
+# the address galois's SIP transports use (the -ipv6 scenarios set [::1]); URIs keep 127.0.0.1
+GHOST=127.0.0.1
 
 # --- 3. building blocks --------------------------------------------------------------------
 make_certs() {
@@ -156,9 +158,9 @@ strip_ansi() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
 # on 5091
 galois_answer() {
   local pwv=PW_$1
-  timeout 30 "$GALOIS" answer --listen tls:127.0.0.1:5091 --tls-cert "$R/cert/server.pem" \
+  timeout 30 "$GALOIS" answer --listen "tls:$GHOST:5091" --tls-cert "$R/cert/server.pem" \
     --tls-key "$R/cert/server.key" --tls-ca "$R/cert/ca.pem" \
-    --register "sips:$1@127.0.0.1" --via tls:127.0.0.1:5061 --user "$1" --password "${!pwv}" \
+    --register "sips:$1@127.0.0.1" --via "tls:$GHOST:5061" --user "$1" --password "${!pwv}" \
     --srtp "mandatory:$2" --tone "$3" --duration $MEDIA_SECS --calls 1 --json "${@:4}" \
     >"$R/answer.out" 2>"$R/answer.err" &
   APID=$!
@@ -168,7 +170,7 @@ galois_answer() {
 galois_call() {
   local to=$1 suites=$2 hz=$3
   shift 3
-  timeout 30 "$GALOIS" call "sips:$to@127.0.0.1" --via tls:127.0.0.1:5061 --user alice \
+  timeout 30 "$GALOIS" call "sips:$to@127.0.0.1" --via "tls:$GHOST:5061" --user alice \
     --password "$PW_alice" --tls-ca "$R/cert/ca.pem" --srtp "mandatory:$suites" --tone "$hz" \
     --duration $MEDIA_SECS --json "$@" >"$R/call.out" 2>"$R/call.err"
   CALL_RC=$?
@@ -359,10 +361,12 @@ sc_galois_galois() {
     jtls=TLSv1.3
   fi
   [ $sha = 1 ] && kdef+=(-A AUTH_SHA256)
+  local v6=() ip6=0
+  case $SC in *-ipv6) ip6=1 GHOST='[::1]' v6=(--media-addr ::1) kdef+=(-A WITH_IPV6) ;; esac
   make_certs && start_kamailio server "${kenv[@]}" -- "${kdef[@]}" && start_capture || return
-  galois_answer bob "$suite" 880
+  galois_answer bob "$suite" 880 "${v6[@]}"
   wait_registered bob "$APID" || return
-  galois_call bob "$suite" 440
+  galois_call bob "$suite" 440 "${v6[@]}"
   wait_pid "$APID" 15 "galois answer"
   local arc=$WAIT_RC
   check_galois call "$R/call.out" $CALL_RC --ok --status 200 --suite "$suite" --tone 880 \
@@ -375,6 +379,17 @@ sc_galois_galois() {
       fail "kamailio's challenge does not name algorithm=SHA-256"
     grep -aqiE '^(Authorization|Proxy-Authorization):.*algorithm="?SHA-256' "$R"/k/ksipdump-*.data ||
       fail "no credentials with algorithm=SHA-256 were sent"
+  fi
+  if [ $ip6 = 1 ]; then
+    # SIP over TLS on ::1 both ways (kamailio's own view of each message), SDP and media on ::1
+    grep -aq 'c=IN IP6 ::1' "$R"/k/ksipdump-*.data || fail "no SDP with c=IN IP6 ::1 went through kamailio"
+    local n6
+    n6=$(tshark -r "$R/cap.pcapng" -n -Y 'ipv6 && udp && !(udp.port == 5060)' 2>/dev/null | wc -l)
+    say "$n6 UDP datagrams over IPv6 on the capture"
+    [ "${n6:-0}" -ge 200 ] || fail "only ${n6:-0} media datagrams over IPv6"
+    tshark -r "$R/cap.pcapng" -n -Y 'ip && udp && !(udp.port == 5060)' 2>/dev/null | grep -q . &&
+      fail "media went over IPv4 too"
+    tshark -r "$R/cap.pcapng" -n -Y 'ipv6 && tls' 2>/dev/null | grep -q . || fail "no TLS over IPv6"
   fi
   check_wire --expect-srtp-flows 2 --expect-tag "$tag" "${wtls[@]}"
 }
