@@ -47,8 +47,11 @@ enum galois_sip_event_kind {
     // (GALOIS_SIP_CHANGED_*, 0 for a session refresh that changed nothing). Otherwise (488,
     // 500, and for ours any 300-699 or 408 for no answer) it was refused, `reason` says why,
     // and the session stays exactly as it was. For ours, a 491 that will be tried again is
-    // reported too (its reason says when), and the retry's outcome follows. docs/SIP.md,
-    // "re-INVITE".
+    // reported too (its reason says when), and the retry's outcome follows. A peer's offerless
+    // re-INVITE is answered with our offer in the 200 and reported when its ACK comes, without
+    // `local_offer` (the re-INVITE was the peer's): 200 when the ACK's answer was taken, 488
+    // when the ACK had no answer or one we cannot take (`reason` says which; the call goes on
+    // with its old session). docs/SIP.md, "re-INVITE".
     GALOIS_SIP_EV_UPDATED,
 };
 
@@ -73,7 +76,8 @@ struct galois_sip_event {
     bool local_end;                // ENDED: we hung up, cancelled or refused
     const char *text;              // OPTIONS_RESPONSE: the whole response, else NULL
     unsigned changes;              // UPDATED: GALOIS_SIP_CHANGED_* bits; else 0
-    bool local_offer;              // UPDATED: the outcome of our re-INVITE (galois_sip_call_modify)
+    bool local_offer;              // UPDATED: our re-INVITE's outcome (galois_sip_call_modify);
+                                   // false for the peer's, also an offerless one we offered in
     bool retrying;                 // UPDATED, local_offer: 491 (glare) and the re-INVITE will be
                                    // sent again; the outcome of that one follows
 };

@@ -232,58 +232,29 @@ static void take_answer(struct galois_sip_call *c, const osip_message_t *resp)
 {
     struct sip_modify *m = &c->mod;
     char why[GALOIS_SIP_MAX_REASON] = "";
-    size_t sdp_len = 0;
-    size_t err_off = 0;
-    const char *body = galois_sip_msg_sdp(resp, &sdp_len);
-    struct galois_sdp *answer = NULL;
-    struct galois_sdes_result *result = NULL;
-    struct galois_sip_media media;
-    memset(&media, 0, sizeof(media));
-    bool ok = false;
-    if (body == NULL) {
-        snprintf(why, sizeof(why), "the 2xx carries no SDP answer");
-    } else if (galois_sdp_parse(&answer, &err_off, body, sdp_len) != GALOIS_ERR_OK) {
-        snprintf(why, sizeof(why), "the SDP answer is malformed at byte %zu", err_off);
-    } else {
-        char reason[GALOIS_SDES_MAX_REASON_LEN] = "";
-        galois_err err =
-            galois_sdes_answer_received(m->sdes, &result, &err_off, reason, sizeof(reason), answer);
-        int idx = sip_first_audio(answer);
-        if (err != GALOIS_ERR_OK) {
-            galois_sip_msg_why(why, sizeof(why), "SDP answer refused: %s%s%s", galois_err_str(err),
-                               reason[0] != '\0' ? ": " : "", reason);
-        } else if (idx < 0) {
-            snprintf(why, sizeof(why), "the answer accepts no audio stream");
-        } else {
-            ok = sip_media_result(&media, &result->media[idx], answer, (size_t)idx,
-                                  c->media_local.rtcp_mux, why, sizeof(why));
-        }
-    }
-    if (!ok) {
+    struct sip_answer a;
+    if (!sip_answer_read(&a, m->sdes, resp, "2xx", c->media_local.rtcp_mux, why, sizeof(why))) {
         // The peer believes in a session we cannot run: end it, as for the first INVITE.
-        galois_sdp_free(answer);
-        galois_sdes_result_free(result);
-        galois_sip_media_cleanup(&media);
         done(m);
         char text[GALOIS_SIP_MAX_REASON + 32];
         galois_sip_msg_why(text, sizeof(text), "our re-INVITE's answer: %s", why);
         end_dialog(c, 200, text);
         return;
     }
-    unsigned ch = sip_media_changes(&c->media, &media);
+    unsigned ch = sip_media_changes(&c->media, &a.media);
     galois_sdes_session_free(c->sdes);
     c->sdes = m->sdes;
     m->sdes = NULL;
     galois_sdes_result_free(c->result);
-    c->result = result;
+    c->result = a.result;
     galois_sdp_free(c->offer);
     c->offer = m->offer;  // ours: the last offer of this call
     m->offer = NULL;
     galois_sdp_free(c->answer);
-    c->answer = answer;
+    c->answer = a.answer;
     galois_sip_media_cleanup(&c->media);
-    c->media = media;
-    galois_sip_media_cleanup(&media);
+    c->media = a.media;
+    galois_sip_media_cleanup(&a.media);
     c->sdp_version = m->version;
     sip_take_target(c, resp);  // a 2xx to a re-INVITE refreshes it (RFC 3261 §12.2.1.2)
     char text[GALOIS_SIP_MAX_REASON];

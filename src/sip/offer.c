@@ -91,6 +91,48 @@ bool sip_media_result(struct galois_sip_media *m, const struct galois_sdes_media
     return true;
 }
 
+bool sip_answer_read(struct sip_answer *out, struct galois_sdes_session *sdes,
+                     const osip_message_t *msg, const char *carrier, bool mux_ours, char *why,
+                     size_t max_why)
+{
+    memset(out, 0, sizeof(*out));
+    size_t sdp_len = 0;
+    size_t err_off = 0;
+    const char *body = galois_sip_msg_sdp(msg, &sdp_len);
+    bool ok = false;
+    if (body == NULL) {
+        snprintf(why, max_why, "the %s carries no SDP answer", carrier);
+    } else if (galois_sdp_parse(&out->answer, &err_off, body, sdp_len) != GALOIS_ERR_OK) {
+        snprintf(why, max_why, "the SDP answer is malformed at byte %zu", err_off);
+    } else {
+        char reason[GALOIS_SDES_MAX_REASON_LEN] = "";
+        galois_err err = galois_sdes_answer_received(sdes, &out->result, &err_off, reason,
+                                                     sizeof(reason), out->answer);
+        int idx = sip_first_audio(out->answer);
+        if (err != GALOIS_ERR_OK) {
+            galois_sip_msg_why(why, max_why, "SDP answer refused: %s%s%s", galois_err_str(err),
+                               reason[0] != '\0' ? ": " : "", reason);
+        } else if (idx < 0) {
+            snprintf(why, max_why, "the answer accepts no audio stream");
+        } else {
+            ok = sip_media_result(&out->media, &out->result->media[idx], out->answer, (size_t)idx,
+                                  mux_ours, why, max_why);
+        }
+    }
+    if (!ok) {
+        sip_answer_cleanup(out);
+    }
+    return ok;
+}
+
+void sip_answer_cleanup(struct sip_answer *a)
+{
+    galois_sdp_free(a->answer);
+    galois_sdes_result_free(a->result);
+    galois_sip_media_cleanup(&a->media);
+    memset(a, 0, sizeof(*a));
+}
+
 void sip_offer_cleanup(struct sip_offer *o)
 {
     galois_sdp_free(o->offer);
@@ -101,11 +143,9 @@ void sip_offer_cleanup(struct sip_offer *o)
     memset(o, 0, sizeof(*o));
 }
 
-// transport_refusal writes why the SDP of a request from `from` cannot be taken on that
-// transport (docs/SIP.md, "SDES keys only inside TLS"), or returns false when it can.
-static bool transport_refusal(struct galois_sip_ua *ua, const struct galois_sdes_policy *policy,
-                              bool secure, const struct sip_dest *from, const char *body, char *why,
-                              size_t max_why)
+bool sip_transport_refusal(struct galois_sip_ua *ua, const struct galois_sdes_policy *policy,
+                           bool secure, const struct sip_dest *from, const char *body, char *why,
+                           size_t max_why)
 {
     bool over_tls = from->transport == GALOIS_SIP_TRANSPORT_TLS;
     if (secure && !over_tls) {
@@ -177,7 +217,7 @@ galois_err sip_offer_negotiate(struct sip_offer *out, struct galois_sip_ua *ua,
     size_t err_off = 0;
     const char *body = galois_sip_msg_sdp(req, &sdp_len);
     galois_err err = GALOIS_ERR_POLICY;
-    if (transport_refusal(ua, policy, secure, from, body, why, max_why)) {
+    if (sip_transport_refusal(ua, policy, secure, from, body, why, max_why)) {
         // err stays GALOIS_ERR_POLICY
     } else if (body == NULL) {
         snprintf(why, max_why,

@@ -3,7 +3,10 @@
 // session: a refused re-offer is answered 488 with a Warning and leaves the session exactly as
 // it was (§14.2). An accepted one is answered 200 with our SDP (our key kept unless the suite
 // changed, the o= version one up: RFC 3264 §8), sent again on UDP until the ACK, and reported
-// to the program as GALOIS_SIP_EV_UPDATED with what changed. docs/SIP.md, "re-INVITE".
+// to the program as GALOIS_SIP_EV_UPDATED with what changed. An offerless re-INVITE is answered
+// 200 with our offer for the session as it is (RFC 3261 §14.2, RFC 3264 §8), written on a copy
+// of the call's SDES session; the answer comes in the ACK, and only an acceptable one replaces
+// the session (without one the old session goes on). docs/SIP.md, "re-INVITE".
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +185,86 @@ static void take_offer(struct galois_sip_ua *ua, struct galois_sip_call *c, osip
     sip_event_updated(ua, c, 200, text, ch, false, false);
 }
 
+// offer_ok answers an offerless re-INVITE with our offer for the call's current session: the
+// first INVITE's description (sip_offer_sdp) with the o= version one up and our direction, and
+// the SDES re-offer (the suite and tag in use, our current key) on a copy of the call's session.
+static void offer_ok(struct galois_sip_ua *ua, struct galois_sip_call *c, osip_message_t *req,
+                     struct sip_txn *t, uint32_t cseq)
+{
+    uint64_t version = c->sdp_version + 1;
+    struct galois_sdp *offer = NULL;
+    struct galois_sdes_session *sdes = NULL;
+    char *text = NULL;
+    galois_err err = sip_offer_sdp(&offer, &c->media_local, c->sdp_sess_id, version,
+                                   c->media.payload_type, c->media.direction);
+    if (err == GALOIS_ERR_OK) {
+        err = galois_sdes_session_copy(&sdes, c->sdes);
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = galois_sdes_reoffer(sdes, offer, false);
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = sip_offer_text(&text, offer);
+    }
+    if (err == GALOIS_ERR_OK) {
+        err = send_ok(ua, c, req, t, cseq, text);
+    }
+    if (text != NULL) {
+        galois_secure_zero(text, SIP_SDP_MAX);
+        free(text);
+    }
+    if (err != GALOIS_ERR_OK) {
+        galois_sdes_session_free(sdes);
+        galois_sdp_free(offer);
+        sip_respond(ua, t, req, 500, NULL, NULL, NULL, NULL);
+        refused(ua, c, 500, galois_err_str(err));
+        return;
+    }
+    c->re.sdes = sdes;
+    c->re.offer = offer;
+    // The peer has seen this version: the next SDP of ours goes one above it, whatever the
+    // ACK brings (the same version with other content would read as no change).
+    c->sdp_version = version;
+    sip_take_target(c, req);  // RFC 3261 §12.2.2: the 2xx accepts the target refresh
+}
+
+// ack_answer takes the answer to our offer in the 2xx of an offerless re-INVITE from its ACK
+// (RFC 3264 §8). Without an acceptable one the session cannot change (RFC 3261 §14.2), and
+// the old one can go on, so the call keeps it; the event says why. It takes `sdes` and `offer`
+// (the copy our offer was made on, and that offer).
+static void ack_answer(struct galois_sip_call *c, const osip_message_t *ack,
+                       struct galois_sdes_session *sdes, struct galois_sdp *offer)
+{
+    char why[GALOIS_SIP_MAX_REASON] = "";
+    struct sip_answer a;
+    if (!sip_answer_read(&a, sdes, ack, "ACK", c->media_local.rtcp_mux, why, sizeof(why))) {
+        galois_sdes_session_free(sdes);
+        galois_sdp_free(offer);
+        char text[GALOIS_SIP_MAX_REASON + 96];
+        galois_sip_msg_why(text, sizeof(text),
+                           "offerless re-INVITE answered with our offer: %s; the session stays "
+                           "as it was",
+                           why);
+        sip_event_updated(c->ua, c, 488, text, 0, false, false);
+        return;
+    }
+    unsigned ch = sip_media_changes(&c->media, &a.media);
+    galois_sdes_session_free(c->sdes);
+    c->sdes = sdes;
+    galois_sdes_result_free(c->result);
+    c->result = a.result;
+    galois_sdp_free(c->offer);
+    c->offer = offer;  // ours: the last offer of this call
+    galois_sdp_free(c->answer);
+    c->answer = a.answer;
+    galois_sip_media_cleanup(&c->media);
+    c->media = a.media;
+    galois_sip_media_cleanup(&a.media);
+    char text[GALOIS_SIP_MAX_REASON];
+    sip_describe(text, sizeof(text), &c->media, ch);
+    sip_event_updated(c->ua, c, 200, text, ch, false, false);
+}
+
 void sip_reinvite(struct galois_sip_ua *ua, struct galois_sip_call *c, osip_message_t *req,
                   struct sip_txn *t, const struct sip_dest *from)
 {
@@ -213,15 +296,17 @@ void sip_reinvite(struct galois_sip_ua *ua, struct galois_sip_call *c, osip_mess
     }
     char why[GALOIS_SIP_MAX_REASON] = "";
     size_t sdp_len = 0;
+    const struct galois_sdes_policy *policy = c->outgoing ? &ua->cfg.srtp_out : &ua->cfg.srtp_in;
     if (galois_sip_msg_sdp(req, &sdp_len) == NULL) {
-        snprintf(why, sizeof(why),
-                 "no SDP offer in the re-INVITE (galois does not take offerless re-INVITEs): "
-                 "the session stays as it is");
-        sip_refuse_488(ua, t, req, NULL, why);
-        refused(ua, c, 488, why);
+        // Our offer goes in the 2xx: the same rules for our keys as in any SDP of ours.
+        if (sip_transport_refusal(ua, policy, c->secure, from, NULL, why, sizeof(why))) {
+            sip_refuse_488(ua, t, req, NULL, why);
+            refused(ua, c, 488, why);
+            return;
+        }
+        offer_ok(ua, c, req, t, cseq);
         return;
     }
-    const struct galois_sdes_policy *policy = c->outgoing ? &ua->cfg.srtp_out : &ua->cfg.srtp_in;
     struct sip_offer o;
     if (sip_offer_negotiate(&o, ua, policy, c->sdes, c->secure, c->media_local.rtcp_mux, req, from,
                             why, sizeof(why)) != GALOIS_ERR_OK) {
@@ -240,7 +325,15 @@ bool sip_reinvite_ack(struct galois_sip_call *c, const osip_message_t *ack)
     if (!c->re.awaiting_ack || !galois_sip_msg_cseq(ack, &cseq, &method) || cseq != c->re.cseq) {
         return false;
     }
+    // The re-INVITE is over before the program hears of it (it may send its own from the event).
+    struct galois_sdes_session *sdes = c->re.sdes;
+    struct galois_sdp *offer = c->re.offer;
+    c->re.sdes = NULL;
+    c->re.offer = NULL;
     sip_reinvite_free(&c->re);
+    if (sdes != NULL) {
+        ack_answer(c, ack, sdes, offer);
+    }
     return true;
 }
 
@@ -286,5 +379,7 @@ void sip_reinvite_free(struct sip_reinvite *re)
         galois_secure_zero(re->ok_text, re->ok_len);
     }
     free(re->ok_text);
+    galois_sdes_session_free(re->sdes);
+    galois_sdp_free(re->offer);
     memset(re, 0, sizeof(*re));
 }

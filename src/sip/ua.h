@@ -148,6 +148,10 @@ struct sip_reinvite {
     uint64_t t_wait;  // next retransmission on UDP; 0 when none
     unsigned interval_ms;
     uint64_t t_deadline;  // 64·T1 after the 2xx: no ACK by then ends the call with BYE
+    // An offerless re-INVITE: our offer in the 2xx, on a copy of the call's SDES session; the
+    // answer comes in the ACK (RFC 3264 §8). NULL for a re-INVITE that had an offer.
+    struct galois_sdes_session *sdes;
+    struct galois_sdp *offer;
 };
 
 // sip_modify is our own re-INVITE (modify.c): pending from galois_sip_call_modify to its
@@ -342,6 +346,12 @@ struct sip_offer {
     size_t audio;                   // index of the audio m= section
 };
 bool sip_sdes_needs_tls(const struct galois_sdes_policy *p);
+// sip_transport_refusal writes why SDP (`body`, or NULL for SDP of ours only) cannot travel in
+// a request from `from` under `policy` (docs/SIP.md, "SDES keys only inside TLS"), or returns
+// false when it can.
+bool sip_transport_refusal(struct galois_sip_ua *ua, const struct galois_sdes_policy *policy,
+                           bool secure, const struct sip_dest *from, const char *body, char *why,
+                           size_t max_why);
 // sip_first_audio returns the index of the first audio m= section with a port, or -1.
 int sip_first_audio(const struct galois_sdp *sdp);
 // sip_media_result fills `*m` from the SDES result `r` of m= section `index` and the peer's
@@ -359,6 +369,19 @@ galois_err sip_offer_negotiate(struct sip_offer *out, struct galois_sip_ua *ua,
                                const osip_message_t *req, const struct sip_dest *from, char *why,
                                size_t max_why);
 void sip_offer_cleanup(struct sip_offer *o);
+// sip_answer is the peer's answer to an offer of ours, accepted by the SDES layer.
+struct sip_answer {
+    struct galois_sdp *answer;
+    struct galois_sdes_result *result;
+    struct galois_sip_media media;  // what the call runs with it
+};
+// sip_answer_read takes the SDP answer in `msg` (a 2xx, or the ACK of our 2xx: `carrier` names
+// it in `why`) through galois_sdes_answer_received on `sdes` (the session that made the
+// offer). False with `why` when there is none or it cannot be run; `*out` then holds nothing.
+bool sip_answer_read(struct sip_answer *out, struct galois_sdes_session *sdes,
+                     const osip_message_t *msg, const char *carrier, bool mux_ours, char *why,
+                     size_t max_why);
+void sip_answer_cleanup(struct sip_answer *a);
 // sip_answer_sdp puts our media `ml` into `answer` (c=, o= with `sess_id` and `version`, the
 // port of section `audio`, rtcp-mux only when `ml` wants it, a=rtcp) and writes it to `*out`
 // (SIP_SDP_MAX bytes of heap: wipe and free), `*out_len` bytes.

@@ -3,8 +3,9 @@
 // ua_test does): the same offer again (200, same key, o= version + 1, the 2xx sent again until
 // the ACK, 500 with Retry-After before it), hold and resume (a=sendonly -> a=recvonly and the
 // event's direction), re-keying (the event carries the new receive key; a new suite gets a
-// new send key), a forbidden suite (488 with a Warning, the call and its keys unchanged), an
-// offerless re-INVITE (488) and a re-INVITE for an unknown dialog (481).
+// new send key), a forbidden suite (488 with a Warning, the call and its keys unchanged),
+// offerless re-INVITEs (200 with our offer, the answer in the ACK: taken when it is acceptable,
+// the old session kept when the ACK has none) and a re-INVITE for an unknown dialog (481).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,6 +48,7 @@ struct bob {
     enum galois_sip_event_kind kinds[MAX_EVENTS];
     int statuses[MAX_EVENTS];
     unsigned changes[MAX_EVENTS];
+    bool local_offer[MAX_EVENTS];
     char reasons[MAX_EVENTS][512];
     size_t num_events;
     struct galois_sip_media_local media;
@@ -69,6 +71,7 @@ static void on_event(void *arg, const struct galois_sip_event *ev)
         b->kinds[b->num_events] = ev->kind;
         b->statuses[b->num_events] = ev->status;
         b->changes[b->num_events] = ev->changes;
+        b->local_offer[b->num_events] = ev->local_offer;
         snprintf(b->reasons[b->num_events], sizeof(b->reasons[0]), "%s", ev->reason);
         b->num_events++;
     }
@@ -489,16 +492,152 @@ static void test_forbidden_suite_keeps_the_call(void **state)
     teardown_call(&b, &p);
 }
 
-// A re-INVITE without SDP is refused with a Warning that says so; the call goes on.
-static void test_offerless_refused(void **state)
+// count_crypto returns how many a=crypto lines the response in p->last has.
+static size_t count_crypto(const struct peer *p)
+{
+    size_t n = 0;
+    for (const char *s = strstr(p->last, "a=crypto:"); s != NULL; s = strstr(s + 1, "a=crypto:")) {
+        n++;
+    }
+    return n;
+}
+
+// offerless sends an offerless re-INVITE `cseq` and checks the 200's offer: the suite in use
+// under its tag with Bob's current key `key`, o= version `version`, a=sendrecv. The 200 comes
+// again until the ACK, and nothing is reported before the ACK.
+static void offerless(struct bob *b, struct peer *p, unsigned cseq, const char *key,
+                      unsigned version)
+{
+    size_t events = b->num_events;
+    assert_int_equal(reinvite(b, p, cseq, NULL), 200);
+    assert_non_null(strstr(p->last, "Content-Type: application/sdp"));
+    assert_non_null(strstr(p->last, "m=audio 42000 RTP/SAVP "));
+    assert_non_null(strstr(p->last, "a=crypto:1 " CM80 " inline:"));
+    assert_int_equal(count_crypto(p), 1);
+    char got[128];
+    crypto_key(got, sizeof(got), p);
+    assert_string_equal(got, key);
+    assert_int_equal(o_version(p), version);
+    assert_non_null(strstr(p->last, "a=sendrecv"));
+    char want[32];
+    snprintf(want, sizeof(want), "CSeq: %u INVITE\r\n", cseq);
+    char again[MSG_MAX];
+    bool retransmitted = false;
+    for (int k = 0; k < 20 && !retransmitted; k++) {
+        retransmitted = turn(b, p, again, sizeof(again), 100) &&
+                        strncmp(again, "SIP/2.0 200", 11) == 0 && strstr(again, want) != NULL &&
+                        strstr(again, "a=crypto:1 ") != NULL;
+    }
+    assert_true(retransmitted);
+    assert_int_equal(b->num_events, events);
+}
+
+// ack_and_turn sends the ACK of the 200 to re-INVITE `cseq` with `body` and lets Bob read it.
+static void ack_and_turn(struct bob *b, struct peer *p, unsigned cseq, const char *body)
+{
+    request(p, "ACK", cseq, p->to_tag, body);
+    char scratch[MSG_MAX];
+    (void)turn(b, p, scratch, sizeof(scratch), 200);
+}
+
+// An offerless re-INVITE (a session refresh without SDP): 200 with our offer for the session
+// as it is, one o= version up; the matching answer in the ACK is reported as an UPDATED event
+// (status 200, the peer's re-INVITE: not local_offer) and the call goes on with its keys.
+static void test_offerless_answer_in_ack(void **state)
 {
     (void)state;
     struct bob b;
     struct peer p;
     setup_call(&b, &p, "mandatory:" CM80);
-    assert_int_equal(reinvite(&b, &p, 2, NULL), 488);
-    assert_non_null(strstr(p.last, "offerless re-INVITEs"));
-    ack_failure(&p, 2);
+    struct galois_sip_media before;
+    media_of(&b, &before);
+    size_t updates = count_events(&b, GALOIS_SIP_EV_UPDATED);
+    offerless(&b, &p, 2, p.first_key, 2);
+    char body[1024];
+    sdp(body, sizeof(body), 2, CM80, KEY1, "sendrecv");
+    ack_and_turn(&b, &p, 2, body);
+    assert_int_equal(count_events(&b, GALOIS_SIP_EV_UPDATED), updates + 1);
+    int i = last_event(&b, GALOIS_SIP_EV_UPDATED);
+    assert_int_equal(b.statuses[i], 200);
+    assert_int_equal(b.changes[i], 0);
+    assert_false(b.local_offer[i]);
+    assert_non_null(strstr(b.reasons[i], "nothing changed"));
+    assert_int_equal(last_event(&b, GALOIS_SIP_EV_ENDED), -1);
+    struct galois_sip_media after;
+    media_of(&b, &after);
+    assert_string_equal(after.suite, CM80);
+    assert_memory_equal(after.receive.keys[0].key, before.receive.keys[0].key, 16);
+    assert_memory_equal(after.send.keys[0].key, before.send.keys[0].key, 16);
+    assert_int_equal(after.direction, GALOIS_SDP_SENDRECV);
+    galois_sip_media_cleanup(&after);
+    galois_sip_media_cleanup(&before);
+    // The next re-INVITE is taken (the ACK ended this one), one version up again.
+    assert_int_equal(reinvite(&b, &p, 3, body), 200);
+    assert_int_equal(o_version(&p), 3);
+    request(&p, "ACK", 3, p.to_tag, NULL);
+    teardown_call(&b, &p);
+}
+
+// An ACK without the answer: the session cannot change (RFC 3261 §14.2), the old one goes on;
+// the event (488) says why, the call stays up, and our next SDP is one version above the
+// offer the peer saw.
+static void test_offerless_ack_without_answer(void **state)
+{
+    (void)state;
+    struct bob b;
+    struct peer p;
+    setup_call(&b, &p, "mandatory:" CM80);
+    struct galois_sip_media before;
+    media_of(&b, &before);
+    size_t updates = count_events(&b, GALOIS_SIP_EV_UPDATED);
+    offerless(&b, &p, 2, p.first_key, 2);
+    ack_and_turn(&b, &p, 2, NULL);
+    assert_int_equal(count_events(&b, GALOIS_SIP_EV_UPDATED), updates + 1);
+    int i = last_event(&b, GALOIS_SIP_EV_UPDATED);
+    assert_int_equal(b.statuses[i], 488);
+    assert_int_equal(b.changes[i], 0);
+    assert_false(b.local_offer[i]);
+    assert_non_null(strstr(b.reasons[i], "the ACK carries no SDP answer"));
+    assert_non_null(strstr(b.reasons[i], "the session stays as it was"));
+    assert_int_equal(last_event(&b, GALOIS_SIP_EV_ENDED), -1);
+    struct galois_sip_media after;
+    media_of(&b, &after);
+    assert_memory_equal(after.receive.keys[0].key, before.receive.keys[0].key, 16);
+    assert_memory_equal(after.send.keys[0].key, before.send.keys[0].key, 16);
+    galois_sip_media_cleanup(&after);
+    galois_sip_media_cleanup(&before);
+    offerless(&b, &p, 3, p.first_key, 3);
+    request(&p, "ACK", 3, p.to_tag, NULL);
+    teardown_call(&b, &p);
+}
+
+// The peer's answer in the ACK brings a new key of its own: the receive side is re-keyed (the
+// event and the media say so), our key stays.
+static void test_offerless_answer_new_key(void **state)
+{
+    (void)state;
+    struct bob b;
+    struct peer p;
+    setup_call(&b, &p, "mandatory:" CM80);
+    struct galois_sip_media before;
+    media_of(&b, &before);
+    assert_memory_equal(before.receive.keys[0].key, "1234567890123456", 16);
+    offerless(&b, &p, 2, p.first_key, 2);
+    char body[1024];
+    sdp(body, sizeof(body), 2, CM80, KEY2, "sendrecv");
+    ack_and_turn(&b, &p, 2, body);
+    int i = last_event(&b, GALOIS_SIP_EV_UPDATED);
+    assert_true(i >= 0);
+    assert_int_equal(b.statuses[i], 200);
+    assert_int_equal(b.changes[i], GALOIS_SIP_CHANGED_RECEIVE_KEY);
+    assert_non_null(strstr(b.reasons[i], "re-keyed receive side (" CM80 ")"));
+    struct galois_sip_media after;
+    media_of(&b, &after);
+    assert_memory_equal(after.receive.keys[0].key, "abcdefghijklmnop", 16);
+    assert_memory_equal(after.send.keys[0].key, before.send.keys[0].key, 16);
+    assert_memory_equal(after.send.keys[0].salt, before.send.keys[0].salt, 14);
+    galois_sip_media_cleanup(&after);
+    galois_sip_media_cleanup(&before);
     assert_int_equal(last_event(&b, GALOIS_SIP_EV_ENDED), -1);
     teardown_call(&b, &p);
 }
@@ -547,7 +686,9 @@ int main(void)
         cmocka_unit_test(test_hold_and_resume),
         cmocka_unit_test(test_rekey),
         cmocka_unit_test(test_forbidden_suite_keeps_the_call),
-        cmocka_unit_test(test_offerless_refused),
+        cmocka_unit_test(test_offerless_answer_in_ack),
+        cmocka_unit_test(test_offerless_ack_without_answer),
+        cmocka_unit_test(test_offerless_answer_new_key),
         cmocka_unit_test(test_unknown_dialog_481),
     };
     return cmocka_run_group_tests(tests, own_netns, NULL);
