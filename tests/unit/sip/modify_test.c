@@ -35,21 +35,10 @@ enum {
     ALICE_PORT = 16170,
 };
 
+#include "sip_peer_util.h"
+
 #define KEY1 "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw"  // the peer's key
 #define CM80 "AES_CM_128_HMAC_SHA1_80"
-
-struct bob {
-    struct galois_sip_ua *ua;
-    struct galois_sip_call *call;
-    enum galois_sip_event_kind kinds[MAX_EVENTS];
-    int statuses[MAX_EVENTS];
-    unsigned changes[MAX_EVENTS];
-    bool ours[MAX_EVENTS];
-    bool retrying[MAX_EVENTS];
-    char reasons[MAX_EVENTS][512];
-    size_t num_events;
-    struct galois_sip_media_local media;
-};
 
 struct peer {
     int fd;
@@ -59,41 +48,6 @@ struct peer {
     char msg[MSG_MAX];  // the last message read
     char first_key[128];
 };
-
-static void on_event(void *arg, const struct galois_sip_event *ev)
-{
-    struct bob *b = arg;
-    if (b->num_events < MAX_EVENTS) {
-        b->kinds[b->num_events] = ev->kind;
-        b->statuses[b->num_events] = ev->status;
-        b->retrying[b->num_events] = ev->retrying;
-        b->changes[b->num_events] = ev->changes;
-        b->ours[b->num_events] = ev->local_offer;
-        snprintf(b->reasons[b->num_events], sizeof(b->reasons[0]), "%s", ev->reason);
-        b->num_events++;
-    }
-    if (ev->kind == GALOIS_SIP_EV_INCOMING) {
-        b->call = ev->call;
-        assert_int_equal(galois_sip_call_answer(ev->call, &b->media), GALOIS_ERR_OK);
-    }
-}
-
-static int last_event(const struct bob *b, enum galois_sip_event_kind kind)
-{
-    for (size_t i = b->num_events; i > 0; i--) {
-        if (b->kinds[i - 1] == kind) {
-            return (int)(i - 1);
-        }
-    }
-    return -1;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 // turn drives the agent for up to `ms` and reads one datagram for the peer into p->msg.
 static bool turn(struct bob *b, struct peer *p, int ms)
@@ -136,18 +90,6 @@ static void send_text(struct peer *p, const char *text)
     ssize_t n =
         sendto(p->fd, text, strlen(text), 0, (const struct sockaddr *)&p->bob, sizeof(p->bob));
     assert_int_equal((size_t)n, strlen(text));
-}
-
-static void field(char *out, size_t max, const char *text, const char *prefix)
-{
-    out[0] = '\0';
-    const char *s = strstr(text, prefix);
-    if (s == NULL) {
-        return;
-    }
-    s += strlen(prefix);
-    size_t n = strcspn(s, "\r\n");
-    snprintf(out, max, "%.*s", (int)n, s);
 }
 
 static unsigned cseq_of(const char *text)
@@ -355,7 +297,7 @@ static void test_hold_then_rekey(void **state)
     answer_200(&b, &p, 2, "recvonly");
     int i = last_event(&b, GALOIS_SIP_EV_UPDATED);
     assert_true(i >= 0);
-    assert_true(b.ours[i]);
+    assert_true(b.local_offer[i]);
     assert_int_equal(b.statuses[i], 200);
     assert_int_equal(b.changes[i], GALOIS_SIP_CHANGED_DIRECTION);
     assert_non_null(strstr(b.reasons[i], "our re-INVITE (hold) answered 200"));
@@ -383,7 +325,7 @@ static void test_hold_then_rekey(void **state)
     galois_sip_media_cleanup(&m);
     answer_200(&b, &p, 3, "sendrecv");
     i = last_event(&b, GALOIS_SIP_EV_UPDATED);
-    assert_true(b.ours[i]);
+    assert_true(b.local_offer[i]);
     assert_int_equal(b.statuses[i], 200);
     assert_int_equal(b.changes[i], GALOIS_SIP_CHANGED_SEND_KEY | GALOIS_SIP_CHANGED_DIRECTION);
     assert_non_null(strstr(b.reasons[i], "our re-INVITE (re-key) answered 200"));
@@ -419,7 +361,7 @@ static void test_refused_keeps_the_session(void **state)
     assert_true(wait_for(&b, &p, "ACK ", want, WAIT_MS));  // the transaction's ACK
     int i = last_event(&b, GALOIS_SIP_EV_UPDATED);
     assert_true(i >= 0);
-    assert_true(b.ours[i]);
+    assert_true(b.local_offer[i]);
     assert_int_equal(b.statuses[i], 488);
     assert_int_equal(b.changes[i], 0);
     assert_non_null(strstr(b.reasons[i], "no thanks"));
@@ -540,27 +482,6 @@ static void test_digest_challenge(void **state)
     assert_int_equal(b.statuses[i], 200);
     assert_int_equal(b.changes[i], GALOIS_SIP_CHANGED_SEND_KEY);
     teardown_call(&b, &p);
-}
-
-static int own_netns(void **state)
-{
-    (void)state;
-    if (unshare(CLONE_NEWNET) != 0) {
-        fprintf(stderr, "modify_test needs root to unshare a network namespace: %s\n",
-                strerror(errno));
-        return -1;
-    }
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof(ifr));
-    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-    if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-        return -1;
-    }
-    ifr.ifr_flags |= IFF_UP;
-    int rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
-    close(fd);
-    return rc == 0 ? 0 : -1;
 }
 
 int main(void)

@@ -36,23 +36,13 @@ enum {
     ALICE_PORT = 16070,
 };
 
+#include "sip_peer_util.h"
+
 // Keys of the peer, base64 of 30 bytes (AES-CM-128: key 16 + salt 14) and 28 (AES-GCM-128).
 #define KEY1 "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw"  // "1234567890..."
 #define KEY2 "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXpBQkNE"  // "abcdefghij..."
 #define GCM_KEY "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXpBQg=="
 #define CM80 "AES_CM_128_HMAC_SHA1_80"
-
-struct bob {
-    struct galois_sip_ua *ua;
-    struct galois_sip_call *call;
-    enum galois_sip_event_kind kinds[MAX_EVENTS];
-    int statuses[MAX_EVENTS];
-    unsigned changes[MAX_EVENTS];
-    bool local_offer[MAX_EVENTS];
-    char reasons[MAX_EVENTS][512];
-    size_t num_events;
-    struct galois_sip_media_local media;
-};
 
 // peer is the crafted side: one UDP socket and the dialog it set up.
 struct peer {
@@ -63,50 +53,6 @@ struct peer {
     char last[MSG_MAX];   // the last response read
     char first_key[128];  // Bob's key in the 200 to the first INVITE
 };
-
-static void on_event(void *arg, const struct galois_sip_event *ev)
-{
-    struct bob *b = arg;
-    if (b->num_events < MAX_EVENTS) {
-        b->kinds[b->num_events] = ev->kind;
-        b->statuses[b->num_events] = ev->status;
-        b->changes[b->num_events] = ev->changes;
-        b->local_offer[b->num_events] = ev->local_offer;
-        snprintf(b->reasons[b->num_events], sizeof(b->reasons[0]), "%s", ev->reason);
-        b->num_events++;
-    }
-    if (ev->kind == GALOIS_SIP_EV_INCOMING) {
-        b->call = ev->call;
-        assert_int_equal(galois_sip_call_answer(ev->call, &b->media), GALOIS_ERR_OK);
-    }
-}
-
-// last_event returns the index of the last event of `kind`, or -1.
-static int last_event(const struct bob *b, enum galois_sip_event_kind kind)
-{
-    for (size_t i = b->num_events; i > 0; i--) {
-        if (b->kinds[i - 1] == kind) {
-            return (int)(i - 1);
-        }
-    }
-    return -1;
-}
-
-static size_t count_events(const struct bob *b, enum galois_sip_event_kind kind)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < b->num_events; i++) {
-        n += b->kinds[i] == kind ? 1 : 0;
-    }
-    return n;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 // turn drives the agent for up to `ms` and reads one datagram for the peer into `out` (NUL
 // terminated); false when none came.
@@ -202,19 +148,6 @@ static void request(struct peer *p, const char *method, unsigned cseq, const cha
 static void ack_failure(struct peer *p, unsigned cseq)
 {
     send_request(p, "ACK", cseq, p->to_tag, NULL, false);
-}
-
-// field copies the rest of the line after `prefix` in `text` into `out`; "" when absent.
-static void field(char *out, size_t max, const char *text, const char *prefix)
-{
-    out[0] = '\0';
-    const char *s = strstr(text, prefix);
-    if (s == NULL) {
-        return;
-    }
-    s += strlen(prefix);
-    size_t n = strcspn(s, "\r\n");
-    snprintf(out, max, "%.*s", (int)n, s);
 }
 
 // crypto_key copies the inline key of the a=crypto of the response in p->last.
@@ -656,27 +589,6 @@ static void test_unknown_dialog_481(void **state)
     assert_int_equal(final_response(&b, &p, "INVITE", 2), 481);
     assert_int_equal(b.num_events, events);
     teardown_call(&b, &p);
-}
-
-static int own_netns(void **state)
-{
-    (void)state;
-    if (unshare(CLONE_NEWNET) != 0) {
-        fprintf(stderr, "reinvite_test needs root to unshare a network namespace: %s\n",
-                strerror(errno));
-        return -1;
-    }
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof(ifr));
-    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-    if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-        return -1;
-    }
-    ifr.ifr_flags |= IFF_UP;
-    int rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
-    close(fd);
-    return rc == 0 ? 0 : -1;
 }
 
 int main(void)
